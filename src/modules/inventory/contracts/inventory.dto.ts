@@ -1,0 +1,34 @@
+import Joi from "joi";
+
+export interface StockLevel {
+  productId: string;
+  quantity: number;
+}
+
+export interface StockCheck {
+  productId: string;
+  requested: number;
+  /** 0 for a product inventory has never heard of (`known: false`). */
+  available: number;
+  inStock: boolean;
+  known: boolean;
+}
+
+/**
+ * What other modules may ask of inventory (in-process, or over HTTP once extracted).
+ * @example const checks = await inventory.checkStock([{ productId, quantity: 2 }]);
+ */
+export interface InventoryApi {
+  checkStock(items: { productId: string; quantity: number }[]): Promise<StockCheck[]>;
+}
+
+export const MAX_QUANTITY = 2_147_483_647;
+const productId = Joi.string().guid().lowercase().required();
+
+export const updateStockSchema = Joi.object<StockLevel>({
+  productId,
+  quantity: Joi.number().integer().strict().min(-1_000_000_000).max(1_000_000_000).required(),
+}).required();
+
+export const checkQuerySchema = Joi.object({ productId, quantity: Joi.number().integer().min(1).max(MAX_QUANTITY).required() });
+export const quantityQuerySchema = Joi.object({ productId });

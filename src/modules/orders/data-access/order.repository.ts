@@ -1,0 +1,134 @@
+import type { Database, Prisma } from "../../../platform/db/database.js";
+import { isUniqueViolation } from "../../../platform/db/db-errors.js";
+import type { EventEnvelope } from "../../../platform/messaging/event-envelope.js";
+import { recordInbox, writeOutbox } from "../../../platform/outbox/outbox.js";
+import type { OrderDto, OrderStatus, ShippingAddress } from "../contracts/order.dto.js";
+import { centsToDecimal, toCents } from "../domain/order-lines.js";
+
+type Row = {
+  id: string; user_id: string; status: OrderStatus; stock_status: OrderDto["stockStatus"]; cancel_reason: string | null;
+  shipping_address: ShippingAddress; total_amount: string; created_at: Date; updated_at: Date;
+  items: { productId: string; quantity: number; unitPrice: string }[];
+};
+
+const SELECT_ORDERS = `
+  SELECT o.id::text, o.user_id::text, o.status, o.stock_status, o.cancel_reason, o.shipping_address, o.total_amount::text,
+         o.created_at, o.updated_at,
+         COALESCE((SELECT json_agg(json_build_object('productId', i.product_id, 'quantity', i.quantity, 'unitPrice', i.unit_price::text) ORDER BY i.product_id)
+                   FROM orders.order_items i WHERE i.order_id = o.id), '[]'::json) AS items
+  FROM orders.orders o`;
+
+const toDto = (r: Row): OrderDto => ({
+  id: r.id,
+  userId: r.user_id,
+  status: r.status,
+  stockStatus: r.stock_status,
+  ...(r.cancel_reason ? { cancelReason: r.cancel_reason } : {}),
+  // jsonb reorders keys; answer in the documented order
+  shippingAddress: { street: r.shipping_address.street, city: r.shipping_address.city, state: r.shipping_address.state, country: r.shipping_address.country, zipCode: r.shipping_address.zipCode },
+  items: r.items.map((i) => ({ productId: i.productId, quantity: i.quantity, unitPrice: Number(i.unitPrice) })),
+  totalAmount: Number(r.total_amount),
+  createdAt: new Date(r.created_at).toISOString(),
+  updatedAt: new Date(r.updated_at).toISOString(),
+});
+
+export interface NewOrder {
+  order: OrderDto;
+  event: EventEnvelope;
+  idempotency?: { key: string; requestHash: string };
+}
+
+export function createOrderRepository(db: Database) {
+  const prisma = db.prisma;
+  return {
+    /**
+     * Inserts the order, its items, the order-placed outbox row and the idempotency key in ONE statement
+     * (data-modifying CTEs): all of it commits, or none. Returns false when the idempotency key already exists.
+     */
+    async insert({ order, event, idempotency }: NewOrder): Promise<boolean> {
+      try {
+        await prisma.$executeRawUnsafe(
+          `WITH o AS (
+             INSERT INTO orders.orders (id, user_id, status, stock_status, shipping_address, total_amount, created_at, updated_at)
+             VALUES ($1::uuid, $2::uuid, 'Created', 'Pending', $3::jsonb, $4::numeric, $5::timestamptz, $5::timestamptz)),
+           i AS (
+             INSERT INTO orders.order_items (order_id, product_id, quantity, unit_price)
+             SELECT $1::uuid, t.p, t.q, t.u FROM unnest($6::uuid[], $7::int[], $8::numeric[]) AS t(p, q, u)),
+           ob AS (
+             INSERT INTO orders.outbox (event_id, topic, key, envelope) VALUES ($9::uuid, $10, $1::text, $11::jsonb)),
+           ik AS (
+             INSERT INTO orders.idempotency_keys (key, request_hash, order_id) SELECT $12::text, $13::text, $1::uuid WHERE $12::text IS NOT NULL)
+           SELECT 1`,
+          order.id, order.userId, JSON.stringify(order.shippingAddress), centsToDecimal(toCents(order.totalAmount)), order.createdAt,
+          order.items.map((i) => i.productId), order.items.map((i) => i.quantity), order.items.map((i) => centsToDecimal(toCents(i.unitPrice))),
+          event.eventId, event.type, JSON.stringify(event), idempotency?.key ?? null, idempotency?.requestHash ?? null,
+        );
+        return true;
+      } catch (e) {
+        if (idempotency && isUniqueViolation(e, "idempotency_keys")) return false;
+        throw e;
+      }
+    },
+    async findIdempotencyKey(key: string): Promise<{ requestHash: string; orderId: string } | undefined> {
+      const rows = await prisma.$queryRaw<{ request_hash: string; order_id: string }[]>`
+        SELECT request_hash, order_id::text FROM orders.idempotency_keys WHERE key = ${key}`;
+      return rows[0] && { requestHash: rows[0].request_hash, orderId: rows[0].order_id };
+    },
+    async findById(id: string): Promise<OrderDto | undefined> {
+      const rows = await prisma.$queryRawUnsafe<Row[]>(`${SELECT_ORDERS} WHERE o.id = $1::uuid`, id);
+      return rows[0] && toDto(rows[0]);
+    },
+    async list(q: { userId?: string; limit: number; offset: number }): Promise<OrderDto[]> {
+      const rows = q.userId
+        ? await prisma.$queryRawUnsafe<Row[]>(`${SELECT_ORDERS} WHERE o.user_id = $1::uuid ORDER BY o.created_at DESC, o.id LIMIT $2 OFFSET $3`, q.userId, q.limit, q.offset)
+        : await prisma.$queryRawUnsafe<Row[]>(`${SELECT_ORDERS} ORDER BY o.created_at DESC, o.id LIMIT $1 OFFSET $2`, q.limit, q.offset);
+      return rows.map(toDto);
+    },
+    /**
+     * Moves `id` from `from` to `to` and writes its event, atomically and only if the order is still in `from`
+     * (and, for Shipped, its stock is reserved). Returns false when that no longer holds (a concurrent change).
+     */
+    async transition(args: { id: string; from: OrderStatus; to: OrderStatus; at: string; event: EventEnvelope; reason?: string }): Promise<boolean> {
+      const rows = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
+        `WITH u AS (
+           UPDATE orders.orders SET status = $2, updated_at = $4::timestamptz, cancel_reason = COALESCE($8, cancel_reason)
+           WHERE id = $1::uuid AND status = $3 AND ($2 <> 'Shipped' OR stock_status = 'Reserved') RETURNING id),
+         ob AS (INSERT INTO orders.outbox (event_id, topic, key, envelope) SELECT $5::uuid, $6, $1::text, $7::jsonb FROM u)
+         SELECT count(*) AS n FROM u`,
+        args.id, args.to, args.from, args.at, args.event.eventId, args.event.type, JSON.stringify(args.event), args.reason ?? null,
+      );
+      return Number(rows[0]?.n ?? 0) === 1;
+    },
+    /** Runs `fn` in a transaction after recording `event` in the orders inbox; skips (returns false) a duplicate. */
+    async onceInTransaction(event: EventEnvelope, fn: (tx: Prisma.TransactionClient) => Promise<void>): Promise<boolean> {
+      return prisma.$transaction(async (tx) => {
+        if (!(await recordInbox(tx, "orders", event))) return false;
+        await fn(tx);
+        return true;
+      });
+    },
+    async markStockReserved(tx: Prisma.TransactionClient, orderId: string): Promise<void> {
+      await tx.$executeRaw`UPDATE orders.orders SET stock_status = 'Reserved', updated_at = now() WHERE id = ${orderId}::uuid AND stock_status = 'Pending'`;
+    },
+    /** Cancels a Created order whose stock was rejected (emitting order-cancelled); true when it was cancelled now. */
+    async cancelForStock(tx: Prisma.TransactionClient, orderId: string, reason: string, event: (o: { userId: string; at: string }) => EventEnvelope): Promise<boolean> {
+      const rows = await tx.$queryRaw<{ user_id: string; status: string }[]>`
+        SELECT user_id::text, status FROM orders.orders WHERE id = ${orderId}::uuid FOR UPDATE`;
+      const order = rows[0];
+      if (!order) return false;
+      const at = new Date().toISOString();
+      if (order.status !== "Created") {
+        await tx.$executeRaw`UPDATE orders.orders SET stock_status = 'Rejected', updated_at = ${at}::timestamptz WHERE id = ${orderId}::uuid`;
+        return false;
+      }
+      await tx.$executeRaw`
+        UPDATE orders.orders SET status = 'Cancelled', stock_status = 'Rejected', cancel_reason = ${reason}, updated_at = ${at}::timestamptz
+        WHERE id = ${orderId}::uuid`;
+      const envelope = event({ userId: order.user_id, at });
+      await writeOutbox(tx, "orders", envelope.type, orderId, envelope);
+      return true;
+    },
+  };
+}
+
+export type OrderRepository = ReturnType<typeof createOrderRepository>;

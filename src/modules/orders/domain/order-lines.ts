@@ -1,0 +1,37 @@
+import { createHash } from "node:crypto";
+import { AppError } from "../../../platform/errors/app-error.js";
+import type { OrderItem, PlaceOrderInput } from "../contracts/order.dto.js";
+
+/** Money in integer cents: totals are exact (no float sums). */
+export const toCents = (amount: number): bigint => BigInt(Math.round(amount * 100));
+export const fromCents = (cents: bigint): number => Number(cents) / 100;
+export const centsToDecimal = (cents: bigint): string => {
+  const sign = cents < 0n ? "-" : "";
+  const abs = cents < 0n ? -cents : cents;
+  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, "0")}`;
+};
+
+/** Merges duplicate productIds (quantities add up; their unit prices must agree), sorted by productId. */
+export function mergeItems(items: OrderItem[]): OrderItem[] {
+  const merged = new Map<string, OrderItem>();
+  const conflicts: string[] = [];
+  for (const item of items) {
+    const seen = merged.get(item.productId);
+    if (!seen) merged.set(item.productId, { ...item });
+    else if (toCents(seen.unitPrice) !== toCents(item.unitPrice)) conflicts.push(item.productId);
+    else seen.quantity += item.quantity;
+  }
+  if (conflicts.length)
+    throw new AppError({
+      code: "ORDERS.INVALID_BODY",
+      httpStatus: 400,
+      message: "order is invalid",
+      details: [...new Set(conflicts)].map((productId) => ({ field: "items", message: `productId ${productId} appears with different unitPrice values`, productId })),
+    });
+  return [...merged.values()].sort((a, b) => (a.productId < b.productId ? -1 : 1));
+}
+
+export const totalCents = (items: OrderItem[]): bigint => items.reduce((sum, i) => sum + toCents(i.unitPrice) * BigInt(i.quantity), 0n);
+
+/** Fingerprint of a (normalised) order request, to tell an Idempotency-Key replay from a reuse with another body. */
+export const requestHash = (input: PlaceOrderInput): string => createHash("sha256").update(JSON.stringify(input)).digest("hex");

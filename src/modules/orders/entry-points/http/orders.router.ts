@@ -1,0 +1,48 @@
+import { Router, type RequestHandler } from "express";
+import Joi from "joi";
+import { validate } from "../../../../platform/http/validate.js";
+import { listOrdersSchema, orderIdSchema, placeOrderSchema, statusChangeSchema } from "../../contracts/order.dto.js";
+import type { OrderRepository } from "../../data-access/order.repository.js";
+import type { createChangeStatus } from "../../domain/change-status.use-case.js";
+import type { createPlaceOrder } from "../../domain/place-order.use-case.js";
+import { orderNotFound } from "../../domain/orders.errors.js";
+
+const idempotencyKeySchema = Joi.string().trim().min(1).max(255);
+
+export function createOrdersRouter(deps: {
+  placeOrder: ReturnType<typeof createPlaceOrder>;
+  changeStatus: ReturnType<typeof createChangeStatus>;
+  repo: OrderRepository;
+  requireStaff: RequestHandler;
+}): Router {
+  const router = Router();
+
+  router.post("/api/orders", async (req, res) => {
+    const input = validate(placeOrderSchema, req.body, "ORDERS.INVALID_BODY", "order is invalid");
+    const key = validate(idempotencyKeySchema, req.get("idempotency-key"), "ORDERS.INVALID_IDEMPOTENCY_KEY", "Idempotency-Key must be 1–255 characters");
+    const { order, replayed } = await deps.placeOrder(input, key);
+    if (replayed) res.setHeader("Idempotent-Replayed", "true");
+    res.status(201).location(`/api/orders/${order.id}`).json(order);
+  });
+
+  router.get("/api/orders", async (req, res) => {
+    const q = validate(listOrdersSchema, req.query, "ORDERS.INVALID_QUERY", "userId must be a UUID; limit 1–500; offset ≥ 0");
+    res.json(await deps.repo.list(q));
+  });
+
+  router.get("/api/orders/:id", async (req, res) => {
+    const { id } = validate(orderIdSchema, req.params, "ORDERS.INVALID_ID", "id must be a UUID");
+    const order = await deps.repo.findById(id);
+    if (!order) throw orderNotFound(id);
+    res.json(order);
+  });
+
+  // Auth runs first: an anonymous caller learns nothing about the order or the body's validity.
+  router.put("/api/orders/:id/status", deps.requireStaff, async (req, res) => {
+    const { id } = validate(orderIdSchema, req.params, "ORDERS.INVALID_ID", "id must be a UUID");
+    const { status } = validate(statusChangeSchema, req.body, "ORDERS.INVALID_STATUS", "status must be one of Shipped, Delivered, Cancelled");
+    res.json(await deps.changeStatus(id, status as "Shipped" | "Delivered" | "Cancelled"));
+  });
+
+  return router;
+}

@@ -1,0 +1,93 @@
+import Joi from "joi";
+
+/**
+ * Every setting of every role, validated once at start-up by one Joi schema (abortEarly: false, so all
+ * problems are reported together). Modules never read process.env: they receive this object.
+ */
+export interface AppConfig {
+  readonly nodeEnv: "development" | "production" | "test";
+  readonly logLevel: string;
+  readonly host: string;
+  readonly port?: number;
+  readonly databaseUrl?: string;
+  readonly dbPoolSize: number;
+  readonly dataDir: string;
+  readonly bodyLimit: string;
+  readonly shutdownTimeoutMs: number;
+  readonly jwt: { readonly secret?: string; readonly jwksUrl?: string; readonly issuer: string; readonly audience?: string };
+  readonly services: { readonly usersUrl?: string; readonly inventoryUrl?: string; readonly timeoutMs: number };
+  readonly kafka: {
+    readonly brokers?: string[];
+    readonly clientId: string;
+    readonly topicPartitions: number;
+    readonly replicationFactor: number;
+  };
+  readonly outbox: { readonly pollMs: number; readonly batchSize: number; readonly leaseMs: number };
+}
+
+const schema = Joi.object({
+  NODE_ENV: Joi.string().valid("development", "production", "test").default("development"),
+  LOG_LEVEL: Joi.string().valid("error", "warn", "info", "http", "verbose", "debug", "silly").default("info"),
+  HOST: Joi.string().hostname().default("0.0.0.0"),
+  PORT: Joi.number().port(),
+  DATABASE_URL: Joi.string().uri({ scheme: ["postgres", "postgresql"] }),
+  DB_POOL_SIZE: Joi.number().integer().min(1).max(200).default(10),
+  DATA_DIR: Joi.string().default("./data"),
+  BODY_LIMIT: Joi.string().pattern(/^\d+(b|kb|mb)$/i).default("100kb"),
+  SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(0).default(10_000),
+  JWT_SECRET: Joi.string().min(32).messages({ "string.min": "JWT_SECRET must be at least 32 characters (HS256)" }),
+  JWT_JWKS_URL: Joi.string().uri({ scheme: ["http", "https"] }),
+  JWT_ISSUER: Joi.string().default("strangler"),
+  JWT_AUDIENCE: Joi.string(),
+  USERS_SERVICE_URL: Joi.string().uri({ scheme: ["http", "https"] }),
+  INVENTORY_SERVICE_URL: Joi.string().uri({ scheme: ["http", "https"] }),
+  SERVICE_TIMEOUT_MS: Joi.number().integer().min(10).default(2_000),
+  KAFKA_BROKERS: Joi.string().pattern(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/).message("KAFKA_BROKERS must be host:port[,host:port…]"),
+  KAFKA_CLIENT_ID: Joi.string().default("strangler"),
+  KAFKA_TOPIC_PARTITIONS: Joi.number().integer().min(1).default(3),
+  KAFKA_REPLICATION_FACTOR: Joi.number().integer().min(1).default(1),
+  OUTBOX_POLL_MS: Joi.number().integer().min(10).default(1_000),
+  OUTBOX_BATCH_SIZE: Joi.number().integer().min(1).max(1000).default(100),
+  OUTBOX_LEASE_MS: Joi.number().integer().min(1000).default(30_000),
+})
+  .oxor("JWT_SECRET", "JWT_JWKS_URL")
+  .unknown(true);
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Validates `env` (default process.env) and returns a frozen typed config, or throws ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
+  const { error, value: v } = schema.validate(cleaned, { abortEarly: false, convert: true });
+  if (error) throw new ConfigError(error.details.map((d) => d.message));
+  return deepFreeze({
+    nodeEnv: v.NODE_ENV,
+    logLevel: v.LOG_LEVEL,
+    host: v.HOST,
+    port: v.PORT,
+    databaseUrl: v.DATABASE_URL,
+    dbPoolSize: v.DB_POOL_SIZE,
+    dataDir: v.DATA_DIR,
+    bodyLimit: v.BODY_LIMIT,
+    shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    jwt: { secret: v.JWT_SECRET, jwksUrl: v.JWT_JWKS_URL, issuer: v.JWT_ISSUER, audience: v.JWT_AUDIENCE },
+    services: { usersUrl: v.USERS_SERVICE_URL, inventoryUrl: v.INVENTORY_SERVICE_URL, timeoutMs: v.SERVICE_TIMEOUT_MS },
+    kafka: {
+      brokers: v.KAFKA_BROKERS?.split(","),
+      clientId: v.KAFKA_CLIENT_ID,
+      topicPartitions: v.KAFKA_TOPIC_PARTITIONS,
+      replicationFactor: v.KAFKA_REPLICATION_FACTOR,
+    },
+    outbox: { pollMs: v.OUTBOX_POLL_MS, batchSize: v.OUTBOX_BATCH_SIZE, leaseMs: v.OUTBOX_LEASE_MS },
+  } satisfies AppConfig);
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === "object") for (const v of Object.values(o)) deepFreeze(v);
+  return Object.freeze(o);
+}

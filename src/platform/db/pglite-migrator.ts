@@ -1,0 +1,77 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import * as engineWasm from "@prisma/schema-engine-wasm/schema_engine_bg";
+import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+
+/**
+ * Applies prisma/migrations to an embedded PGlite database with Prisma's own schema engine (the WASM build of
+ * the engine behind `prisma migrate deploy`), so the embedded database gets exactly the checked-in migrations
+ * and a `_prisma_migrations` table, like a real server.
+ */
+export async function migrateEmbedded(pglite: PGlite, migrationsDir: string): Promise<{ appliedMigrationNames: string[] }> {
+  await loadEngine();
+  const factory = bindMigrationAwareSqlAdapterFactory(withAwaitedScripts(new PrismaPGlite(pglite)));
+  const engine = await engineWasm.SchemaEngine.new({ datamodels: undefined }, () => {}, factory);
+  try {
+    return (await engine.applyMigrations({
+      migrationsList: migrationsList(path.resolve(migrationsDir)),
+      filters: { externalTables: [], externalEnums: [] },
+    })) as { appliedMigrationNames: string[] };
+  } finally {
+    engine.free();
+  }
+}
+
+let engineLoaded: Promise<void> | undefined;
+function loadEngine(): Promise<void> {
+  engineLoaded ??= (async () => {
+    const wasmUrl = new URL("schema_engine_bg.wasm", import.meta.resolve("@prisma/schema-engine-wasm/schema_engine_bg"));
+    const { instance } = await WebAssembly.instantiate(readFileSync(wasmUrl), { "./schema_engine_bg.js": engineWasm as never });
+    engineWasm.__wbg_set_wasm(instance.exports);
+    (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
+  })();
+  return engineLoaded;
+}
+
+// pglite-prisma-adapter 0.7.2 does not await exec() in executeScript, so a failing migration would be
+// recorded as applied. Await it and report the error to the engine.
+function withAwaitedScripts(factory: PrismaPGlite): SqlMigrationAwareDriverAdapterFactory {
+  const fix = <A extends { executeScript(s: string): Promise<void> }>(connect: () => Promise<A>) => async () => {
+    const adapter = await connect();
+    const raw = adapter as unknown as { client: PGlite; onError(e: unknown): never };
+    adapter.executeScript = async (script: string) => {
+      try {
+        await raw.client.exec(script);
+      } catch (e) {
+        raw.onError(e);
+      }
+    };
+    return adapter;
+  };
+  factory.connect = fix(factory.connect.bind(factory));
+  factory.connectToShadowDb = fix(factory.connectToShadowDb.bind(factory));
+  return factory;
+}
+
+function migrationsList(dir: string) {
+  const lock = path.join(dir, "migration_lock.toml");
+  const read = (file: string) => {
+    try {
+      return { tag: "ok" as const, value: readFileSync(file, "utf8") };
+    } catch (e) {
+      return { tag: "error" as const, value: (e as Error).message };
+    }
+  };
+  return {
+    baseDir: dir,
+    lockfile: { path: "migration_lock.toml", content: existsSync(lock) ? readFileSync(lock, "utf8") : null },
+    migrationDirectories: readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort()
+      .map((name) => ({ path: name, migrationFile: { path: "migration.sql", content: read(path.join(dir, name, "migration.sql")) } })),
+    shadowDbInitScript: "",
+  };
+}

@@ -1,0 +1,33 @@
+import express, { type Router } from "express";
+import { requestIdMiddleware } from "./request-id.js";
+import { createErrorHandler, notFoundHandler } from "../errors/error-handler.js";
+import type { Logger } from "../logger/logger.js";
+
+export interface HttpAppOptions {
+  logger: Logger;
+  bodyLimit: string;
+  /** Routers mounted in order; each router carries its own full paths (/api/users, /health …). */
+  routers: Router[];
+}
+
+/** The Express app every role uses: request id, access log, JSON body limit, routers, 404 and the central error handler. */
+export function createHttpApp({ logger, bodyLimit, routers }: HttpAppOptions): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "simple");
+  app.use(requestIdMiddleware);
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.debug("request", { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 });
+    });
+    next();
+  });
+  app.use(express.json({ limit: bodyLimit, strict: true }));
+  for (const router of routers) app.use(router);
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(logger));
+  return app;
+}

@@ -1,0 +1,108 @@
+import { Kafka, logLevel, type Consumer, type Producer, type LogEntry } from "kafkajs";
+import type { Logger } from "../logger/logger.js";
+import type { InboundMessage, MessageTransport, OutboundMessage, Subscription } from "./transport.js";
+
+export interface KafkaTransportOptions {
+  brokers: string[];
+  clientId: string;
+  topicPartitions: number;
+  replicationFactor: number;
+  logger: Logger;
+}
+
+// kafkajs logs through our logger (one format, request ids and all).
+function logCreator(logger: Logger) {
+  const log = logger.child({ component: "kafkajs" });
+  return () =>
+    ({ level, log: { message, ...extra } }: LogEntry) => {
+      const meta = { ...extra, timestamp: undefined, logger: undefined };
+      if (level <= logLevel.ERROR) log.error(message, meta);
+      else if (level === logLevel.WARN) log.warn(message, meta);
+      else if (level === logLevel.INFO) log.info(message, meta);
+      else log.debug(message, meta);
+    };
+}
+
+const headersOf = (h: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v ?? "")]));
+
+export function createKafkaTransport(options: KafkaTransportOptions): MessageTransport {
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    logLevel: logLevel.WARN,
+    logCreator: logCreator(options.logger),
+    connectionTimeout: 3_000,
+    requestTimeout: 10_000,
+    retry: { initialRetryTime: 200, maxRetryTime: 2_000, retries: 5 },
+  });
+  const admin = kafka.admin();
+  // Idempotent producer: no duplicates from producer retries, order kept per partition (1 in flight).
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const consumers: Consumer[] = [];
+  let producerConnected: Promise<void> | undefined;
+  let adminConnected: Promise<void> | undefined;
+
+  const connectProducer = () =>
+    (producerConnected ??= producer.connect().catch((e) => {
+      producerConnected = undefined;
+      throw e;
+    }));
+  const connectAdmin = () =>
+    (adminConnected ??= admin.connect().catch((e) => {
+      adminConnected = undefined;
+      throw e;
+    }));
+
+  return {
+    kind: "kafka",
+    async ensureTopics(topics: string[]) {
+      await connectAdmin();
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t));
+      if (!missing.length) return;
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: options.topicPartitions, replicationFactor: options.replicationFactor })),
+      });
+      options.logger.info("kafka topics created", { topics: missing, partitions: options.topicPartitions, replicationFactor: options.replicationFactor });
+    },
+    async publish(topic: string, messages: OutboundMessage[]) {
+      await connectProducer();
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+      });
+    },
+    async subscribe(subscription: Subscription) {
+      const consumer = kafka.consumer({ groupId: subscription.groupId, allowAutoTopicCreation: false, retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 } });
+      consumers.push(consumer);
+      await consumer.connect();
+      // fromBeginning applies only when the group has no committed offset yet (its first start);
+      // afterwards the group resumes from its committed offsets — it never replays everything on restart.
+      await consumer.subscribe({ topics: subscription.topics, fromBeginning: true });
+      await consumer.run({
+        autoCommit: true,
+        eachMessage: async ({ topic, partition, message }) => {
+          const inbound: InboundMessage = {
+            topic,
+            key: message.key?.toString() ?? null,
+            value: message.value?.toString() ?? null,
+            headers: headersOf(message.headers),
+            position: `${topic}/${partition}@${message.offset}`,
+          };
+          await subscription.handle(inbound); // a rejection makes kafkajs retry the message (no commit)
+        },
+      });
+    },
+    async ping() {
+      await connectAdmin();
+      await admin.describeCluster();
+    },
+    async close() {
+      await Promise.allSettled(consumers.map((c) => c.disconnect()));
+      await Promise.allSettled([producerConnected && producer.disconnect(), adminConnected && admin.disconnect()]);
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/** One message as the transport carries it: Kafka key = aggregate id, value = JSON envelope. */
+export interface OutboundMessage {
+  key: string;
+  value: string;
+  headers?: Record<string, string>;
+}
+
+export interface InboundMessage {
+  topic: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+  /** Where it came from, for logs and the dead-letter record (partition/offset on Kafka). */
+  position: string;
+}
+
+export interface Subscription {
+  /** Consumer group: one per consuming module wherever it runs, so a module never consumes an event twice. */
+  groupId: string;
+  topics: string[];
+  /** Resolve = done (offset committed); reject = retry later (redelivery). */
+  handle(message: InboundMessage): Promise<void>;
+}
+
+/**
+ * The only thing that differs between embedded mode and Kafka: the outbox relay and the consumers above it
+ * are the same code.
+ */
+export interface MessageTransport {
+  readonly kind: "kafka" | "in-process";
+  /** Creates topics explicitly (Kafka admin API); no-op in-process. */
+  ensureTopics(topics: string[]): Promise<void>;
+  /** Resolves once the messages are durably accepted (acks=all on Kafka; handled by every subscriber in-process). */
+  publish(topic: string, messages: OutboundMessage[]): Promise<void>;
+  subscribe(subscription: Subscription): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEAD_LETTER_TOPIC = "dead-letter";

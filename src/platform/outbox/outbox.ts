@@ -1,0 +1,34 @@
+import type { Prisma } from "../db/database.js";
+import type { EventEnvelope } from "../messaging/event-envelope.js";
+
+/** A module schema that owns an `outbox` and an `inbox` table (see prisma/schema.prisma). */
+export type ModuleSchema = "orders" | "inventory";
+
+// Schema names are compile-time constants above, never user input, so they are safe to splice into SQL.
+const table = (schema: ModuleSchema, name: "outbox" | "inbox") => `"${schema}"."${name}"`;
+
+/**
+ * Writes an event in the caller's transaction: it is published if and only if the state change commits.
+ * @example await prisma.$transaction(async (tx) => { await saveOrder(tx, order); await writeOutbox(tx, "orders", "order-placed", order.id, envelope); });
+ */
+export async function writeOutbox(tx: Prisma.TransactionClient, schema: ModuleSchema, topic: string, key: string, envelope: EventEnvelope): Promise<void> {
+  await tx.$executeRawUnsafe(
+    `INSERT INTO ${table(schema, "outbox")} (event_id, topic, key, envelope) VALUES ($1::uuid, $2, $3, $4::jsonb)`,
+    envelope.eventId,
+    topic,
+    key,
+    JSON.stringify(envelope),
+  );
+}
+
+/** Records a consumed event in the module's inbox, in the handler's transaction. False = seen before: skip it. */
+export async function recordInbox(tx: Prisma.TransactionClient, schema: ModuleSchema, event: Pick<EventEnvelope, "eventId" | "type">): Promise<boolean> {
+  const inserted = await tx.$executeRawUnsafe(
+    `INSERT INTO ${table(schema, "inbox")} (event_id, type) VALUES ($1::uuid, $2) ON CONFLICT (event_id) DO NOTHING`,
+    event.eventId,
+    event.type,
+  );
+  return inserted === 1;
+}
+
+export { table as outboxTable };

@@ -1,0 +1,70 @@
+import type { RunningServer } from "../platform/server/start-server.js";
+import type { Runtime } from "./runtime.js";
+import { ensureTopics } from "./runtime.js";
+import { serveRouters } from "./serve.js";
+import { wireModules, type Modules } from "./wire-modules.js";
+
+export const DEFAULT_PORTS = { proxy: 8000, monolith: 8080, users: 8081, inventory: 8082, orders: 8083 } as const;
+export type ModuleName = "users" | "inventory" | "orders";
+export const MODULE_NAMES: readonly ModuleName[] = ["users", "inventory", "orders"];
+
+/** A started role: its servers and how to stop it (servers first, then messaging). */
+export interface StartedRole {
+  readonly servers: Record<string, RunningServer>;
+  readonly modules: Modules;
+  stop(timeoutMs: number): Promise<void>;
+}
+
+async function startMessaging(rt: Runtime, modules: Modules, which: ModuleName[]): Promise<() => Promise<void>> {
+  const producing = which.filter((m): m is "inventory" | "orders" => m !== "users");
+  if (!producing.length) return async () => {};
+  await ensureTopics(rt, producing.flatMap((m) => modules[m].topics));
+  for (const m of producing) await modules[m].startMessaging(rt.transport);
+  return async () => {
+    for (const m of producing) await modules[m].stopMessaging();
+  };
+}
+
+function stopper(servers: Record<string, RunningServer>, stopMessaging: () => Promise<void>) {
+  return async (timeoutMs: number) => {
+    await Promise.all(Object.values(servers).map((s) => s.close(timeoutMs)));
+    await stopMessaging();
+  };
+}
+
+/** `monolith`: all three modules in one process on one port; runs the orders and inventory relays/consumers. */
+export async function startMonolith(rt: Runtime, port: number = rt.config.port ?? DEFAULT_PORTS.monolith): Promise<StartedRole> {
+  const modules = wireModules(rt);
+  const stopMessaging = await startMessaging(rt, modules, ["orders", "inventory"]);
+  const monolith = await serveRouters(rt, { name: "monolith", port, routers: [modules.users.router, modules.inventory.router, modules.orders.router] });
+  return { servers: { monolith }, modules, stop: stopper({ monolith }, stopMessaging) };
+}
+
+/**
+ * `service <module>`: the very same module code, wired alone. Its consumers join the module's one consumer
+ * group, so with Kafka an event is handled once whether the monolith, the service, or both are running.
+ * Without Kafka, events stay with the monolith process (an in-process bus is not shared between processes).
+ */
+export async function startService(rt: Runtime, name: ModuleName, port: number = rt.config.port ?? DEFAULT_PORTS[name]): Promise<StartedRole> {
+  const modules = wireModules(rt);
+  let stopMessaging = async () => {};
+  if (rt.transport.kind === "kafka") stopMessaging = await startMessaging(rt, modules, [name]);
+  else if (name !== "users") rt.logger.warn(`service ${name}: no KAFKA_BROKERS, so this process does not relay or consume events (the monolith does)`);
+  const server = await serveRouters(rt, { name: `service ${name}`, port, routers: [modules[name].router] });
+  return { servers: { [name]: server }, modules, stop: stopper({ [name]: server }, stopMessaging) };
+}
+
+/**
+ * `all`: the monolith (8080) and the extracted users and inventory services (8081, 8082) in one process —
+ * one module instance each, mounted on both servers — so the embedded database is opened once.
+ */
+export async function startAll(rt: Runtime): Promise<StartedRole> {
+  const modules = wireModules(rt);
+  const stopMessaging = await startMessaging(rt, modules, ["orders", "inventory"]);
+  const servers = {
+    monolith: await serveRouters(rt, { name: "monolith", port: DEFAULT_PORTS.monolith, routers: [modules.users.router, modules.inventory.router, modules.orders.router] }),
+    users: await serveRouters(rt, { name: "service users", port: DEFAULT_PORTS.users, routers: [modules.users.router] }),
+    inventory: await serveRouters(rt, { name: "service inventory", port: DEFAULT_PORTS.inventory, routers: [modules.inventory.router] }),
+  };
+  return { servers, modules, stop: stopper(servers, stopMessaging) };
+}

@@ -1,0 +1,55 @@
+import { openDatabase, type Database } from "../platform/db/database.js";
+import { createAuth, signToken, type Auth } from "../platform/auth/auth.js";
+import { generateRunSecret } from "../platform/auth/jwt-secret.js";
+import type { AppConfig } from "../platform/config/config.js";
+import type { Logger } from "../platform/logger/logger.js";
+import { createInProcessTransport } from "../platform/messaging/in-process.transport.js";
+import { createKafkaTransport } from "../platform/messaging/kafka.transport.js";
+import type { MessageTransport } from "../platform/messaging/transport.js";
+import { DEAD_LETTER_TOPIC } from "../platform/messaging/transport.js";
+import type { ReadinessCheck } from "../platform/health/health.router.js";
+
+/** What every role shares in one process: database, event transport, auth, readiness checks. */
+export interface Runtime {
+  readonly config: AppConfig;
+  readonly logger: Logger;
+  readonly db: Database;
+  readonly transport: MessageTransport;
+  readonly auth: Auth;
+  readonly readiness: ReadinessCheck[];
+  close(): Promise<void>;
+}
+
+export async function createRuntime(config: AppConfig, logger: Logger): Promise<Runtime> {
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize, dataDir: config.dataDir, logger });
+  const transport = config.kafka.brokers
+    ? createKafkaTransport({ ...config.kafka, brokers: config.kafka.brokers, logger })
+    : createInProcessTransport(logger);
+  const auth = createAuth({ ...config.jwt, secret: config.jwt.secret ?? (config.jwt.jwksUrl ? undefined : await runSecret(config, logger)) });
+  const readiness: ReadinessCheck[] = [{ name: "database", check: () => db.ping() }];
+  if (transport.kind === "kafka") readiness.push({ name: "kafka", check: () => transport.ping() });
+  return {
+    config,
+    logger,
+    db,
+    transport,
+    auth,
+    readiness,
+    async close() {
+      await transport.close();
+      await db.close();
+    },
+  };
+}
+
+/** Topics of the modules in this process, plus the dead-letter topic, created explicitly (never broker auto-create). */
+export const ensureTopics = (rt: Runtime, topics: readonly string[]) => rt.transport.ensureTopics([...topics, DEAD_LETTER_TOPIC]);
+
+async function runSecret(config: AppConfig, logger: Logger): Promise<string> {
+  const secret = generateRunSecret(config.dataDir);
+  const token = await signToken({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience, sub: "staff-console", role: "staff" });
+  logger.warn("JWT_SECRET not set: generated a secret for this run (DATA_DIR/jwt-secret); `strangler token --role staff` signs with it", {
+    staffToken: token,
+  });
+  return secret;
+}
