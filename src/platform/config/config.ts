@@ -64,7 +64,11 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
   const { error, value: v } = schema.validate(cleaned, { abortEarly: false, convert: true });
-  if (error) throw new ConfigError(error.details.map((d) => d.message));
+  const problems = error ? error.details.map((d) => d.message) : [];
+  // A generated per-run secret is fine on one machine (embedded mode), never for replicas sharing a database.
+  if (v.NODE_ENV === "production" && v.DATABASE_URL && !v.JWT_SECRET && !v.JWT_JWKS_URL)
+    problems.push("JWT_SECRET or JWT_JWKS_URL is required when NODE_ENV=production and DATABASE_URL is set");
+  if (problems.length) throw new ConfigError(problems);
   return deepFreeze({
     nodeEnv: v.NODE_ENV,
     logLevel: v.LOG_LEVEL,

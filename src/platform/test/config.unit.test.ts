@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ConfigError, loadConfig } from "../config/config.js";
+
+describe("config", () => {
+  it("applies documented defaults on an empty environment", () => {
+    const c = loadConfig({});
+    assert.equal(c.databaseUrl, undefined);
+    assert.equal(c.dataDir, "./data");
+    assert.equal(c.bodyLimit, "100kb");
+    assert.equal(c.kafka.brokers, undefined);
+    assert.ok(Object.isFrozen(c) && Object.isFrozen(c.kafka));
+  });
+  it("lists every problem at once", () => {
+    try {
+      loadConfig({ PORT: "99999", DATABASE_URL: "mysql://x", JWT_SECRET: "short", KAFKA_BROKERS: "nohost", LOG_LEVEL: "loud" });
+      assert.fail("expected ConfigError");
+    } catch (e) {
+      assert.ok(e instanceof ConfigError);
+      assert.equal(e.problems.length, 5, e.problems.join("\n"));
+    }
+  });
+  it("refuses a production database without a JWT secret or JWKS", () => {
+    assert.throws(() => loadConfig({ NODE_ENV: "production", DATABASE_URL: "postgres://u:p@h/db" }), /JWT_SECRET/);
+    assert.doesNotThrow(() => loadConfig({ NODE_ENV: "production" }));
+  });
+  it("treats empty strings as unset", () => {
+    assert.equal(loadConfig({ DATABASE_URL: "" }).databaseUrl, undefined);
+  });
+});
