@@ -1,7 +1,7 @@
 import type { RunningServer } from "../platform/server/start-server.js";
 import type { Runtime } from "./runtime.js";
 import { ensureTopics } from "./runtime.js";
-import { serveRouters } from "./serve.js";
+import { serveModules } from "./serve.js";
 import { wireModules, type Modules } from "./wire-modules.js";
 
 export const DEFAULT_PORTS = { proxy: 8000, monolith: 8080, users: 8081, inventory: 8082, orders: 8083 } as const;
@@ -36,7 +36,7 @@ function stopper(servers: Record<string, RunningServer>, stopMessaging: () => Pr
 export async function startMonolith(rt: Runtime, port: number = rt.config.port ?? DEFAULT_PORTS.monolith): Promise<StartedRole> {
   const modules = wireModules(rt);
   const stopMessaging = await startMessaging(rt, modules, ["orders", "inventory"]);
-  const monolith = await serveRouters(rt, { name: "monolith", port, routers: [modules.users.router, modules.inventory.router, modules.orders.router] });
+  const monolith = await serveModules(rt, { name: "monolith", port, modules: [modules.users, modules.inventory, modules.orders] });
   return { servers: { monolith }, modules, stop: stopper({ monolith }, stopMessaging) };
 }
 
@@ -50,7 +50,7 @@ export async function startService(rt: Runtime, name: ModuleName, port: number =
   let stopMessaging = async () => {};
   if (rt.transport.kind === "kafka") stopMessaging = await startMessaging(rt, modules, [name]);
   else if (name !== "users") rt.logger.warn(`service ${name}: no KAFKA_BROKERS, so this process does not relay or consume events (the monolith does)`);
-  const server = await serveRouters(rt, { name: `service ${name}`, port, routers: [modules[name].router] });
+  const server = await serveModules(rt, { name: `service ${name}`, port, modules: [modules[name]] });
   return { servers: { [name]: server }, modules, stop: stopper({ [name]: server }, stopMessaging) };
 }
 
@@ -62,9 +62,9 @@ export async function startAll(rt: Runtime): Promise<StartedRole> {
   const modules = wireModules(rt);
   const stopMessaging = await startMessaging(rt, modules, ["orders", "inventory"]);
   const servers = {
-    monolith: await serveRouters(rt, { name: "monolith", port: DEFAULT_PORTS.monolith, routers: [modules.users.router, modules.inventory.router, modules.orders.router] }),
-    users: await serveRouters(rt, { name: "service users", port: DEFAULT_PORTS.users, routers: [modules.users.router] }),
-    inventory: await serveRouters(rt, { name: "service inventory", port: DEFAULT_PORTS.inventory, routers: [modules.inventory.router] }),
+    monolith: await serveModules(rt, { name: "monolith", port: DEFAULT_PORTS.monolith, modules: [modules.users, modules.inventory, modules.orders] }),
+    users: await serveModules(rt, { name: "service users", port: DEFAULT_PORTS.users, modules: [modules.users] }),
+    inventory: await serveModules(rt, { name: "service inventory", port: DEFAULT_PORTS.inventory, modules: [modules.inventory] }),
   };
   return { servers, modules, stop: stopper(servers, stopMessaging) };
 }

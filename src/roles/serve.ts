@@ -1,15 +1,33 @@
-import type { Router } from "express";
+import { Router } from "express";
+import { buildOpenApi, type OpenApiFragment } from "../platform/openapi/openapi-helpers.js";
 import { createHealthRouter } from "../platform/health/health.router.js";
 import { createHttpApp } from "../platform/http/create-http-app.js";
 import { startServer, type RunningServer } from "../platform/server/start-server.js";
 import type { Runtime } from "./runtime.js";
 
-/** One HTTP server of a role: health + readiness + the given module routers, on the shared runtime. */
-export function serveRouters(rt: Runtime, args: { name: string; port: number; routers: Router[] }): Promise<RunningServer> {
-  const app = createHttpApp({
+export interface ServedModule {
+  readonly router: Router;
+  readonly openapi: OpenApiFragment;
+}
+
+/** GET /openapi.json: the document of exactly the modules this server hosts. */
+export function openApiRouter(title: string, modules: ServedModule[]): Router {
+  const document = buildOpenApi(title, modules.map((m) => m.openapi));
+  return Router().get("/openapi.json", (_req, res) => {
+    res.json(document);
+  });
+}
+
+/** The app of one server: health, readiness, /openapi.json and the given modules' routers, on the shared runtime. */
+export function createModulesApp(rt: Runtime, name: string, modules: ServedModule[]) {
+  return createHttpApp({
     logger: rt.logger,
     bodyLimit: rt.config.bodyLimit,
-    routers: [createHealthRouter(rt.readiness), ...args.routers],
+    routers: [createHealthRouter(rt.readiness), openApiRouter(`Strangler ${name}`, modules), ...modules.map((m) => m.router)],
   });
+}
+
+export function serveModules(rt: Runtime, args: { name: string; port: number; modules: ServedModule[] }): Promise<RunningServer> {
+  const app = createModulesApp(rt, args.name, args.modules);
   return startServer(app, { port: args.port, host: rt.config.host, logger: rt.logger, name: args.name });
 }

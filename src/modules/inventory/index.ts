@@ -3,3 +3,4 @@ export { createInventoryModule, INVENTORY_CONSUMER_GROUP, type InventoryModule }
 export { createInventoryHttpClient } from "./inventory-http.client.js";
 export type { InventoryApi, StockCheck, StockLevel } from "./contracts/inventory.dto.js";
 export * from "./contracts/stock-events.contract.js";
+export { inventoryOpenApi } from "./contracts/inventory.openapi.js";

@@ -1,4 +1,5 @@
 import type { Router } from "express";
+import type { OpenApiFragment } from "../../platform/openapi/openapi-helpers.js";
 import type { Database } from "../../platform/db/database.js";
 import type { Logger } from "../../platform/logger/logger.js";
 import { subscribeHandlers } from "../../platform/messaging/event-consumer.js";
@@ -8,6 +9,7 @@ import type { InventoryApi } from "./contracts/inventory.dto.js";
 import { INVENTORY_TOPICS } from "./contracts/stock-events.contract.js";
 import { createStockRepository } from "./data-access/stock.repository.js";
 import { createInventoryUseCases } from "./domain/inventory.use-cases.js";
+import { inventoryOpenApi } from "./contracts/inventory.openapi.js";
 import { createInventoryRouter } from "./entry-points/http/inventory.router.js";
 import { createOrderEventHandlers } from "./entry-points/messaging/order-events.consumer.js";
 
@@ -17,6 +19,8 @@ export const INVENTORY_CONSUMER_GROUP = "strangler.inventory";
 export interface InventoryModule {
   readonly api: InventoryApi;
   readonly router: Router;
+  /** This module's part of the OpenAPI document. */
+  readonly openapi: OpenApiFragment;
   /** Topics this module publishes. */
   readonly topics: readonly string[];
   /** Starts the outbox relay and the order-event consumer on `transport`. */
@@ -32,6 +36,7 @@ export function createInventoryModule(deps: { db: Database; logger: Logger; outb
   return {
     api: { checkStock: useCases.checkStock },
     router: createInventoryRouter(useCases),
+    openapi: inventoryOpenApi,
     topics: INVENTORY_TOPICS,
     async startMessaging(transport) {
       relay = createOutboxRelay({ prisma: deps.db.prisma, schema: "inventory", transport, logger, ...deps.outbox });

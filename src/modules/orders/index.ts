@@ -2,3 +2,4 @@
 export { createOrdersModule, ORDERS_CONSUMER_GROUP, type OrdersModule, type OrdersModuleDeps } from "./orders.module.js";
 export type { OrderDto, OrderStatus, PlaceOrderInput } from "./contracts/order.dto.js";
 export * from "./contracts/order-events.contract.js";
+export { ordersOpenApi } from "./contracts/orders.openapi.js";

@@ -1,4 +1,5 @@
 import type { RequestHandler, Router } from "express";
+import type { OpenApiFragment } from "../../platform/openapi/openapi-helpers.js";
 import type { Database } from "../../platform/db/database.js";
 import type { Logger } from "../../platform/logger/logger.js";
 import { subscribeHandlers } from "../../platform/messaging/event-consumer.js";
@@ -10,6 +11,7 @@ import { ORDER_TOPICS } from "./contracts/order-events.contract.js";
 import { createOrderRepository } from "./data-access/order.repository.js";
 import { createChangeStatus } from "./domain/change-status.use-case.js";
 import { createPlaceOrder } from "./domain/place-order.use-case.js";
+import { ordersOpenApi } from "./contracts/orders.openapi.js";
 import { createOrdersRouter } from "./entry-points/http/orders.router.js";
 import { createStockEventHandlers } from "./entry-points/messaging/stock-events.consumer.js";
 
@@ -18,6 +20,8 @@ export const ORDERS_CONSUMER_GROUP = "strangler.orders";
 
 export interface OrdersModule {
   readonly router: Router;
+  /** This module's part of the OpenAPI document. */
+  readonly openapi: OpenApiFragment;
   readonly topics: readonly string[];
   /** Starts the outbox relay and the stock-event consumer on `transport`. */
   startMessaging(transport: MessageTransport): Promise<void>;
@@ -45,6 +49,7 @@ export function createOrdersModule(deps: OrdersModuleDeps): OrdersModule {
   const changeStatus = createChangeStatus({ repo, onCommitted });
   return {
     router: createOrdersRouter({ placeOrder, changeStatus, repo, requireStaff: deps.requireStaff }),
+    openapi: ordersOpenApi,
     topics: ORDER_TOPICS,
     async startMessaging(transport) {
       relay = createOutboxRelay({ prisma: deps.db.prisma, schema: "orders", transport, logger, ...deps.outbox });

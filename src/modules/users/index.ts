@@ -2,3 +2,4 @@
 export { createUsersModule, type UsersModule } from "./users.module.js";
 export { createUsersHttpClient } from "./users-http.client.js";
 export type { UsersApi, UserDto } from "./contracts/user.dto.js";
+export { usersOpenApi } from "./contracts/users.openapi.js";
