@@ -2,10 +2,9 @@ import type { Express } from "express";
 import supertest from "supertest";
 import { signToken } from "../../src/platform/auth/auth.js";
 import { loadConfig, type AppConfig } from "../../src/platform/config/config.js";
-import { createHealthRouter } from "../../src/platform/health/health.router.js";
-import { createHttpApp } from "../../src/platform/http/create-http-app.js";
 import { createLogger } from "../../src/platform/logger/logger.js";
 import { createRuntime, ensureTopics, type Runtime } from "../../src/roles/runtime.js";
+import { createModulesApp } from "../../src/roles/serve.js";
 import { wireModules, type Modules } from "../../src/roles/wire-modules.js";
 import { createTestDatabase } from "./test-db.js";
 
@@ -42,11 +41,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   await ensureTopics(rt, [...modules.orders.topics, ...modules.inventory.topics]);
   await modules.orders.startMessaging(rt.transport);
   await modules.inventory.startMessaging(rt.transport);
-  const app = createHttpApp({
-    logger,
-    bodyLimit: config.bodyLimit,
-    routers: [createHealthRouter(rt.readiness), modules.users.router, modules.inventory.router, modules.orders.router],
-  });
+  const app = createModulesApp(rt, "monolith", [modules.users, modules.inventory, modules.orders]);
   return {
     app,
     http: supertest(app),
