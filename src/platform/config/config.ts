@@ -21,6 +21,8 @@ export interface AppConfig {
     readonly clientId: string;
     readonly topicPartitions: number;
     readonly replicationFactor: number;
+    /** Prefix of every topic and consumer-group id ("" = the exact names of API.md and the fixed group ids). */
+    readonly namespace: string;
   };
   readonly outbox: { readonly pollMs: number; readonly batchSize: number; readonly leaseMs: number };
 }
@@ -46,6 +48,10 @@ const schema = Joi.object({
   KAFKA_CLIENT_ID: Joi.string().default("strangler"),
   KAFKA_TOPIC_PARTITIONS: Joi.number().integer().min(1).default(3),
   KAFKA_REPLICATION_FACTOR: Joi.number().integer().min(1).default(1),
+  // For teams sharing one cluster and for tests sharing one broker: `team-a.` → topic `team-a.order-placed`,
+  // group `team-a.strangler.inventory`. Topics and groups go together: kafkajs assigns every topic a group
+  // subscribes to across all members, so one group must never span differently named topics.
+  KAFKA_NAMESPACE: Joi.string().pattern(/^[a-zA-Z0-9._-]{1,100}$/).message("KAFKA_NAMESPACE may contain only letters, digits, '.', '_' and '-' (max 100)").default(""),
   OUTBOX_POLL_MS: Joi.number().integer().min(10).default(1_000),
   OUTBOX_BATCH_SIZE: Joi.number().integer().min(1).max(1000).default(100),
   OUTBOX_LEASE_MS: Joi.number().integer().min(1000).default(30_000),
@@ -86,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       clientId: v.KAFKA_CLIENT_ID,
       topicPartitions: v.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: v.KAFKA_REPLICATION_FACTOR,
+      namespace: v.KAFKA_NAMESPACE,
     },
     outbox: { pollMs: v.OUTBOX_POLL_MS, batchSize: v.OUTBOX_BATCH_SIZE, leaseMs: v.OUTBOX_LEASE_MS },
   } satisfies AppConfig);

@@ -13,8 +13,8 @@ export { Prisma } from "../../generated/prisma/client.js";
 export interface Database {
   readonly kind: "postgres" | "embedded";
   readonly prisma: PrismaClient;
-  /** Readiness probe: resolves when a trivial query succeeds within `timeoutMs`. */
-  ping(timeoutMs?: number): Promise<void>;
+  /** Readiness probe: resolves when a trivial query succeeds (the health router bounds it in time). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,24 +41,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize) : openEmbedded(options.dataDir, options.logger);
 }
 
-function withPing(prisma: PrismaClient) {
-  return async (timeoutMs = 2_000) => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`database did not answer within ${timeoutMs} ms`)), timeoutMs);
-    });
-    try {
-      await Promise.race([prisma.$queryRawUnsafe("SELECT 1"), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-}
+const pingOf = (prisma: PrismaClient) => async () => {
+  await prisma.$queryRawUnsafe("SELECT 1");
+};
 
 function openPostgres(url: string, poolSize: number): Database {
   const adapter = new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
   const prisma = new PrismaClient({ adapter });
-  return { kind: "postgres", prisma, ping: withPing(prisma), close: () => prisma.$disconnect() };
+  return { kind: "postgres", prisma, ping: pingOf(prisma), close: () => prisma.$disconnect() };
 }
 
 async function openEmbedded(dataDir: string, logger: Logger): Promise<Database> {
@@ -78,7 +68,7 @@ async function openEmbedded(dataDir: string, logger: Logger): Promise<Database> 
     return {
       kind: "embedded",
       prisma,
-      ping: withPing(prisma),
+      ping: pingOf(prisma),
       close: async () => {
         await prisma.$disconnect();
         await pglite.close();

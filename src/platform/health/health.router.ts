@@ -3,8 +3,18 @@ import { Router } from "express";
 /** A named readiness check: resolves when healthy, rejects with the reason otherwise. */
 export type ReadinessCheck = { name: string; check: () => Promise<void> };
 
-/** GET /health (process is up) and GET /ready (every check passes, else 503 naming the failing ones). */
-export function createHealthRouter(checks: ReadinessCheck[]): Router {
+const withTimeout = (p: Promise<void>, ms: number, name: string) => {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${name} did not answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+};
+
+/** GET /health (process is up) and GET /ready (every check passes within `timeoutMs`, else 503 naming the failing ones). */
+export function createHealthRouter(checks: ReadinessCheck[], timeoutMs = 3_000): Router {
   const router = Router();
   router.get("/health", (_req, res) => {
     res.json({ status: "ok" });
@@ -13,7 +23,7 @@ export function createHealthRouter(checks: ReadinessCheck[]): Router {
     const results = await Promise.all(
       checks.map(async ({ name, check }) => {
         try {
-          await check();
+          await withTimeout(check(), timeoutMs, name);
           return [name, { status: "ok" }] as const;
         } catch (e) {
           return [name, { status: "fail", error: e instanceof Error ? e.message : String(e) }] as const;

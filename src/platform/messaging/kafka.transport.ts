@@ -7,6 +7,8 @@ export interface KafkaTransportOptions {
   clientId: string;
   topicPartitions: number;
   replicationFactor: number;
+  /** Prefix of every topic and consumer-group id on the cluster; modules and handlers only see the plain names. */
+  namespace?: string;
   logger: Logger;
 }
 
@@ -27,6 +29,9 @@ const headersOf = (h: Record<string, Buffer | string | (Buffer | string)[] | und
   Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v ?? "")]));
 
 export function createKafkaTransport(options: KafkaTransportOptions): MessageTransport {
+  const ns = options.namespace ?? "";
+  const onCluster = (name: string) => ns + name;
+  const fromCluster = (topic: string) => (topic.startsWith(ns) ? topic.slice(ns.length) : topic);
   const kafka = new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
@@ -59,7 +64,7 @@ export function createKafkaTransport(options: KafkaTransportOptions): MessageTra
     async ensureTopics(topics: string[]) {
       await connectAdmin();
       const existing = new Set(await admin.listTopics());
-      const missing = topics.filter((t) => !existing.has(t));
+      const missing = topics.map(onCluster).filter((t) => !existing.has(t));
       if (!missing.length) return;
       await admin.createTopics({
         waitForLeaders: true,
@@ -70,23 +75,23 @@ export function createKafkaTransport(options: KafkaTransportOptions): MessageTra
     async publish(topic: string, messages: OutboundMessage[]) {
       await connectProducer();
       await producer.send({
-        topic,
+        topic: onCluster(topic),
         acks: -1,
         messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
       });
     },
     async subscribe(subscription: Subscription) {
-      const consumer = kafka.consumer({ groupId: subscription.groupId, allowAutoTopicCreation: false, retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 } });
+      const consumer = kafka.consumer({ groupId: onCluster(subscription.groupId), allowAutoTopicCreation: false, retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 } });
       consumers.push(consumer);
       await consumer.connect();
       // fromBeginning applies only when the group has no committed offset yet (its first start);
       // afterwards the group resumes from its committed offsets — it never replays everything on restart.
-      await consumer.subscribe({ topics: subscription.topics, fromBeginning: true });
+      await consumer.subscribe({ topics: subscription.topics.map(onCluster), fromBeginning: true });
       await consumer.run({
         autoCommit: true,
         eachMessage: async ({ topic, partition, message }) => {
           const inbound: InboundMessage = {
-            topic,
+            topic: fromCluster(topic),
             key: message.key?.toString() ?? null,
             value: message.value?.toString() ?? null,
             headers: headersOf(message.headers),
