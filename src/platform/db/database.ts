@@ -38,15 +38,20 @@ export interface DatabaseOptions {
 
 /** With a URL: real PostgreSQL through @prisma/adapter-pg. Without: embedded PGlite in DATA_DIR, migrated at start-up. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize) : openEmbedded(options.dataDir, options.logger);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize, options.logger) : openEmbedded(options.dataDir, options.logger);
 }
 
 const pingOf = (prisma: PrismaClient) => async () => {
   await prisma.$queryRawUnsafe("SELECT 1");
 };
 
-function openPostgres(url: string, poolSize: number): Database {
-  const adapter = new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
+function openPostgres(url: string, poolSize: number, logger: Logger): Database {
+  // Broken connections (e.g. PostgreSQL restarted) are dropped from the pool and replaced on the next query.
+  const onError = (e: Error) => logger.warn("database connection lost", { error: e.message });
+  const adapter = new PrismaPg(
+    { connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 },
+    { onPoolError: onError, onConnectionError: onError },
+  );
   const prisma = new PrismaClient({ adapter });
   return { kind: "postgres", prisma, ping: pingOf(prisma), close: () => prisma.$disconnect() };
 }
