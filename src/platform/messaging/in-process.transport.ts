@@ -4,10 +4,11 @@ import { DEAD_LETTER_TOPIC, type InboundMessage, type MessageTransport, type Out
 /**
  * Embedded mode's transport. `publish` resolves only after every subscribed group handled the messages, so the
  * relay marks an outbox row sent only once its consumers committed — nothing is lost if the process dies.
- * Each group handles messages one at a time, in order, like one Kafka partition.
+ * Like Kafka partitions, messages are spread over `lanes` by key: one key's messages are handled one at a time
+ * and in order, different keys in parallel.
  */
-export function createInProcessTransport(logger: Logger): MessageTransport {
-  const groups = new Map<string, { subscription: Subscription; tail: Promise<void> }>();
+export function createInProcessTransport(logger: Logger, lanes = 8): MessageTransport {
+  const groups = new Map<string, { subscription: Subscription; tails: Promise<void>[] }>();
   let offset = 0;
 
   return {
@@ -16,28 +17,42 @@ export function createInProcessTransport(logger: Logger): MessageTransport {
     async publish(topic: string, messages: OutboundMessage[]) {
       if (topic === DEAD_LETTER_TOPIC)
         for (const m of messages) logger.error("dead-lettered event", { key: m.key, headers: m.headers, value: m.value.slice(0, 2_000) });
+      const byLane = new Map<number, OutboundMessage[]>();
+      for (const m of messages) {
+        const lane = laneOf(m.key, lanes);
+        byLane.set(lane, [...(byLane.get(lane) ?? []), m]);
+      }
       const deliveries: Promise<void>[] = [];
       for (const group of groups.values()) {
         if (!group.subscription.topics.includes(topic)) continue;
-        const run = group.tail.then(async () => {
-          for (const m of messages) {
-            const inbound: InboundMessage = { topic, key: m.key, value: m.value, headers: m.headers ?? {}, position: `in-process:${++offset}` };
-            await group.subscription.handle(inbound);
-          }
-        });
-        group.tail = run.catch(() => {}); // a failure is reported to this publisher; the group goes on with the next
-        deliveries.push(run);
+        for (const [lane, list] of byLane) {
+          const run = group.tails[lane]!.then(async () => {
+            for (const m of list) {
+              const inbound: InboundMessage = { topic, key: m.key, value: m.value, headers: m.headers ?? {}, position: `in-process:${lane}:${++offset}` };
+              await group.subscription.handle(inbound);
+            }
+          });
+          group.tails[lane] = run.catch(() => {}); // a failure is reported to this publisher; the lane goes on
+          deliveries.push(run);
+        }
       }
       await Promise.all(deliveries);
     },
     async subscribe(subscription: Subscription) {
       if (groups.has(subscription.groupId)) throw new Error(`consumer group ${subscription.groupId} already subscribed`);
-      groups.set(subscription.groupId, { subscription, tail: Promise.resolve() });
+      groups.set(subscription.groupId, { subscription, tails: Array.from({ length: lanes }, () => Promise.resolve()) });
     },
     async ping() {},
     async close() {
-      await Promise.all([...groups.values()].map((g) => g.tail));
+      await Promise.all([...groups.values()].flatMap((g) => g.tails));
       groups.clear();
     },
   };
+}
+
+/** Same key → same lane (FNV-1a), so one order's events keep their order. */
+function laneOf(key: string, lanes: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % lanes;
 }

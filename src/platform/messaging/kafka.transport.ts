@@ -89,6 +89,8 @@ export function createKafkaTransport(options: KafkaTransportOptions): MessageTra
       await consumer.subscribe({ topics: subscription.topics.map(onCluster), fromBeginning: true });
       await consumer.run({
         autoCommit: true,
+        // partitions are handled in parallel, each in order (one order's events share a partition: key = orderId)
+        partitionsConsumedConcurrently: options.topicPartitions,
         eachMessage: async ({ topic, partition, message }) => {
           const inbound: InboundMessage = {
             topic: fromCluster(topic),
