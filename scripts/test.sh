@@ -58,6 +58,9 @@ suite unit "TEST_DB=postgres" $UNIT
 suite component "TEST_DB=postgres" $COMPONENT
 suite component-embedded "TEST_DB=embedded" $COMPONENT
 suite e2e "TEST_DB=postgres" $(find tests/e2e -name '*.test.ts' 2>/dev/null | sort)
+suite deploy "" $(find tests/deploy -name '*.test.ts' | sort)
+# The image's build script, then its ENTRYPOINT/CMD/ENV started natively (no Docker engine here).
+step image bash scripts/smoke-image.sh
 
 echo
 [ ${#BROKEN[@]} -eq 0 ] || echo "failing: ${BROKEN[*]}"

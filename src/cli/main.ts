@@ -37,9 +37,9 @@ async function main(argv: string[]): Promise<number> {
     case "flags":
       return runFlags(args, process.env);
     case "token":
-      return runToken(args, withConfig());
+      return runToken(args, loadConfig(process.env, { serving: false }));
     case "migrate":
-      return runMigrate(withConfig());
+      return runMigrate(loadConfig(process.env, { serving: false }));
     case undefined:
     case "help":
     case "--help":

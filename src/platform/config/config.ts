@@ -66,13 +66,16 @@ export class ConfigError extends Error {
   }
 }
 
-/** Validates `env` (default process.env) and returns a frozen typed config, or throws ConfigError listing every problem. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+/**
+ * Validates `env` (default process.env) and returns a frozen typed config, or throws ConfigError listing every problem.
+ * `serving: false` for one-shot commands (migrate, token) that never verify tokens.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, { serving = true }: { serving?: boolean } = {}): AppConfig {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
   const { error, value: v } = schema.validate(cleaned, { abortEarly: false, convert: true });
   const problems = error ? error.details.map((d) => d.message) : [];
   // A generated per-run secret is fine on one machine (embedded mode), never for replicas sharing a database.
-  if (v.NODE_ENV === "production" && v.DATABASE_URL && !v.JWT_SECRET && !v.JWT_JWKS_URL)
+  if (serving && v.NODE_ENV === "production" && v.DATABASE_URL && !v.JWT_SECRET && !v.JWT_JWKS_URL)
     problems.push("JWT_SECRET or JWT_JWKS_URL is required when NODE_ENV=production and DATABASE_URL is set");
   if (problems.length) throw new ConfigError(problems);
   return deepFreeze({

@@ -1,0 +1,131 @@
+{{/* Names ------------------------------------------------------------------------------------- */}}
+
+{{- define "strangler.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* <release>-strangler, or the release name alone when it already contains the chart name. */}}
+{{- define "strangler.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Service (and Deployment) name of a component: (dict "root" $ "name" "users") -> <fullname>-users */}}
+{{- define "strangler.componentName" -}}
+{{- printf "%s-%s" (include "strangler.fullname" .root | trunc 52 | trimSuffix "-") .name }}
+{{- end }}
+
+{{- define "strangler.secretName" -}}
+{{- .Values.secrets.existingSecret | default (include "strangler.fullname" .) }}
+{{- end }}
+
+{{/* Labels -------------------------------------------------------------------------------------- */}}
+
+{{- define "strangler.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+app.kubernetes.io/name: {{ include "strangler.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/* (dict "root" $ "name" "users") */}}
+{{- define "strangler.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "strangler.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .name }}
+{{- end }}
+
+{{/* Components ---------------------------------------------------------------------------------- */}}
+
+{{/* Names of the enabled components, as a YAML list (use with fromYamlArray). */}}
+{{- define "strangler.enabledComponents" -}}
+{{- $enabled := list }}
+{{- range $name := list "proxy" "monolith" "users" "inventory" "orders" }}
+{{- if (index $.Values $name).enabled }}{{ $enabled = append $enabled $name }}{{ end }}
+{{- end }}
+{{- toYaml $enabled }}
+{{- end }}
+
+{{/* The services the proxy routes to: every enabled component but the proxy. */}}
+{{- define "strangler.upstreams" -}}
+{{- without (include "strangler.enabledComponents" . | fromYamlArray) "proxy" | toYaml }}
+{{- end }}
+
+{{/* A component's settings: componentDefaults overridden by its own block. Use with fromYaml. */}}
+{{- define "strangler.component" -}}
+{{- mergeOverwrite (deepCopy .root.Values.componentDefaults) (deepCopy (index .root.Values .name)) | toYaml }}
+{{- end }}
+
+{{/* `strangler <role>` arguments of a component. */}}
+{{- define "strangler.args" -}}
+{{- if has .name (list "proxy" "monolith") }}{{ list .name | toJson }}{{ else }}{{ list "service" .name | toJson }}{{ end }}
+{{- end }}
+
+{{/* In-cluster URL of a component's Service: (dict "root" $ "name" "users") */}}
+{{- define "strangler.serviceUrl" -}}
+{{- printf "http://%s:%v" (include "strangler.componentName" .) (index .root.Values .name).port }}
+{{- end }}
+
+{{- define "strangler.image" -}}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
+
+{{/* Pod-level settings shared by the Deployments and the migration Job. */}}
+{{- define "strangler.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 1000
+runAsGroup: 1000
+fsGroup: 1000
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{- define "strangler.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop: ["ALL"]
+{{- end }}
+
+{{/* Writable dirs on a read-only root filesystem: DATA_DIR (/data) and /tmp. */}}
+{{- define "strangler.volumeMounts" -}}
+- name: data
+  mountPath: /data
+- name: tmp
+  mountPath: /tmp
+{{- end }}
+
+{{- define "strangler.volumes" -}}
+- name: data
+  emptyDir: {}
+- name: tmp
+  emptyDir: {}
+{{- end }}
+
+{{/* Checksums of the rendered ConfigMap/Secret: a change rolls the pods. An existingSecret is
+     not rendered here, so its name is hashed instead (roll it yourself when its content changes). */}}
+{{- define "strangler.checksums" -}}
+checksum/config: {{ include (print .Template.BasePath "/configmap.yaml") . | sha256sum }}
+checksum/secret: {{ (.Values.secrets.existingSecret | default (include (print .Template.BasePath "/secret.yaml") .)) | sha256sum }}
+{{- end }}
+
+{{/* JWT_SECRET: secrets.jwtSecret, else the one already in the release's Secret (upgrade), else random.
+     Memoised in .Values so secret.yaml and the checksum include see the same value in one render. */}}
+{{- define "strangler.jwtSecret" -}}
+{{- if not (hasKey .Values.secrets "_jwtSecret") }}
+{{- $existing := lookup "v1" "Secret" .Release.Namespace (include "strangler.fullname" .) }}
+{{- $fromCluster := "" }}
+{{- if and $existing $existing.data }}{{ $fromCluster = $existing.data.JWT_SECRET | default "" | b64dec }}{{ end }}
+{{- $_ := set .Values.secrets "_jwtSecret" (.Values.secrets.jwtSecret | default $fromCluster | default (randAlphaNum 48)) }}
+{{- end }}
+{{- .Values.secrets._jwtSecret }}
+{{- end }}

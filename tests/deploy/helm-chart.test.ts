@@ -1,0 +1,150 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { describe, it } from "node:test";
+import { CHART, KUBE_VERSION, RELEASE, helmTemplate, kubeconform, ofKind, run, services, tool, type K8sObject } from "./support/deploy-tools.js";
+
+const FIXED_JWT = "x".repeat(40); // a fixed secret makes the Secret (and its checksum) deterministic
+const ALL_ON = { "istio.enabled": "true", "orders.enabled": "true" };
+
+const podAnnotations = (objs: K8sObject[]) =>
+  ofKind(objs, "Deployment").map((d) => d.spec.template.metadata.annotations as Record<string, string>);
+const checksums = (sets: Record<string, string>) => {
+  const [first, ...rest] = podAnnotations(helmTemplate({ "secrets.jwtSecret": FIXED_JWT, ...sets }).objects);
+  assert.ok(first, "no Deployment rendered");
+  for (const a of rest) assert.deepEqual([a["checksum/config"], a["checksum/secret"]], [first["checksum/config"], first["checksum/secret"]]);
+  return { config: first["checksum/config"], secret: first["checksum/secret"] };
+};
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+/** Body of one rendered template file (without helm's "---" / "# Source:" header). */
+const renderedFile = (file: string, sets: Record<string, string>) =>
+  helmTemplate(sets, ["--show-only", `templates/${file}`]).text.replace(/^---\n# Source: [^\n]*\n/, "");
+
+describe("helm chart charts/strangler", () => {
+  it("passes helm lint (default values and everything enabled)", () => {
+    run(tool("helm"), ["lint", CHART, "--strict", "--kube-version", KUBE_VERSION]);
+    run(tool("helm"), ["lint", CHART, "--strict", "--kube-version", KUBE_VERSION, "--set", "istio.enabled=true,orders.enabled=true"]);
+  });
+
+  const variants: Record<string, Record<string, string>> = {
+    "default values": {},
+    "istio enabled": { "istio.enabled": "true" },
+    "all services and istio enabled": ALL_ON,
+    "existingSecret, no migration": { "secrets.existingSecret": "my-secret", "migration.enabled": "false" },
+  };
+  for (const [name, sets] of Object.entries(variants)) {
+    it(`renders objects that kubeconform -strict accepts: ${name}`, () => {
+      const r = helmTemplate(sets);
+      assert.ok(r.objects.length > 0);
+      kubeconform(r.text, r.objects.length);
+    });
+  }
+
+  it("renders the expected kinds: per component Deployment/Service/HPA/PDB, one ConfigMap, Secret, migration Job", () => {
+    const objs = helmTemplate(ALL_ON).objects;
+    const count = (k: string) => ofKind(objs, k).length;
+    assert.deepEqual(
+      ["Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "ConfigMap", "Job", "DestinationRule", "VirtualService"].map(count),
+      [5, 5, 5, 5, 1, 1, 4, 4],
+    );
+    assert.deepEqual([...services(objs).keys()].sort(), ["proxy", "monolith", "users", "inventory", "orders"].map((c) => `${RELEASE}-${c}`).sort());
+    assert.equal(ofKind(helmTemplate().objects, "Deployment").length, 4, "orders is off by default");
+  });
+
+  it("gives every Deployment probes on /health and /ready, resources and a zero-downtime rolling update", () => {
+    for (const d of ofKind(helmTemplate(ALL_ON).objects, "Deployment")) {
+      const c = d.spec.template.spec.containers[0];
+      assert.equal(d.spec.strategy.type, "RollingUpdate", d.metadata.name);
+      assert.equal(d.spec.strategy.rollingUpdate.maxUnavailable, 0, d.metadata.name);
+      assert.equal(c.livenessProbe.httpGet.path, "/health", d.metadata.name);
+      assert.equal(c.readinessProbe.httpGet.path, "/ready", d.metadata.name);
+      assert.ok(c.resources.requests.cpu && c.resources.limits.memory, `${d.metadata.name} resources`);
+      assert.equal(d.spec.template.spec.securityContext.runAsNonRoot, true);
+    }
+  });
+
+  it("points each HPA and PDB at a rendered Deployment's pods", () => {
+    const objs = helmTemplate(ALL_ON).objects;
+    const deployments = new Map(ofKind(objs, "Deployment").map((d) => [d.metadata.name, d]));
+    for (const h of ofKind(objs, "HorizontalPodAutoscaler")) {
+      assert.equal(h.apiVersion, "autoscaling/v2");
+      assert.ok(deployments.has(h.spec.scaleTargetRef.name), `HPA ${h.metadata.name} targets ${h.spec.scaleTargetRef.name}`);
+    }
+    for (const p of ofKind(objs, "PodDisruptionBudget")) {
+      assert.equal(p.apiVersion, "policy/v1");
+      const d = deployments.get(p.metadata.name);
+      assert.ok(d, `PDB ${p.metadata.name} has no Deployment`);
+      assert.deepEqual(p.spec.selector.matchLabels, d.spec.selector.matchLabels);
+    }
+  });
+
+  it("runs `strangler migrate` as a pre-install/pre-upgrade hook Job with DATABASE_URL + JWT_SECRET from a hook Secret", () => {
+    const objs = helmTemplate().objects;
+    const [job] = ofKind(objs, "Job");
+    assert.ok(job, "no migration Job");
+    assert.equal(job.metadata.annotations?.["helm.sh/hook"], "pre-install,pre-upgrade");
+    const c = job.spec.template.spec.containers[0];
+    assert.deepEqual(c.args, ["migrate"]);
+    const ref = c.envFrom[0].secretRef;
+    const hookSecret = ofKind(objs, "Secret").find((s) => s.metadata.name === ref.name);
+    assert.ok(hookSecret?.data?.DATABASE_URL && hookSecret.data.JWT_SECRET, `Secret ${ref.name} with DATABASE_URL and JWT_SECRET must be rendered`);
+    const appSecret = ofKind(objs, "Secret").find((s) => s.metadata.name === RELEASE);
+    assert.equal(hookSecret.data.JWT_SECRET, appSecret?.data?.JWT_SECRET, "one JWT secret per render");
+    assert.match(hookSecret.metadata.annotations?.["helm.sh/hook"] ?? "", /pre-install/, "the Secret must exist before the pre-install Job");
+    assert.ok(Number(hookSecret.metadata.annotations?.["helm.sh/hook-weight"]) < Number(job.metadata.annotations?.["helm.sh/hook-weight"]));
+  });
+
+  it("uses secrets.existingSecret everywhere instead of rendering a Secret", () => {
+    const objs = helmTemplate({ "secrets.existingSecret": "prod-secrets" }).objects;
+    assert.equal(ofKind(objs, "Secret").length, 0);
+    for (const d of ofKind(objs, "Deployment"))
+      assert.ok(d.spec.template.spec.containers[0].envFrom.some((e: { secretRef?: { name: string } }) => e.secretRef?.name === "prod-secrets"));
+    const job = ofKind(objs, "Job")[0];
+    assert.equal(job?.spec.template.spec.containers[0].envFrom[0].secretRef.name, "prod-secrets");
+  });
+
+  describe("checksum annotations", () => {
+    it("are the sha256 of the rendered ConfigMap and Secret, not literal text", () => {
+      const sets = { "secrets.jwtSecret": FIXED_JWT };
+      const { config, secret } = checksums({});
+      const digests = (body: string) => [sha256(`\n${body.trim()}\n`), sha256(body), sha256(body.trim())];
+      assert.ok(digests(renderedFile("configmap.yaml", sets)).includes(config!), "checksum/config != sha256(rendered ConfigMap)");
+      assert.ok(digests(renderedFile("secret.yaml", sets)).includes(secret!), "checksum/secret != sha256(rendered Secret)");
+    });
+
+    it("stay the same when nothing changes", () => {
+      assert.deepEqual(checksums({}), checksums({}));
+    });
+
+    it("change checksum/config (only) when a config value changes", () => {
+      const base = checksums({});
+      const changes: Record<string, string>[] = [{ "config.logLevel": "debug" }, { "config.extraEnv.FOO": "bar" }, { "orders.enabled": "true" }];
+      for (const sets of changes) {
+        const changed = checksums(sets);
+        assert.notEqual(changed.config, base.config, `config checksum unchanged by ${JSON.stringify(sets)}`);
+        assert.equal(changed.secret, base.secret);
+      }
+    });
+
+    it("change checksum/secret when a secret value changes", () => {
+      const base = checksums({});
+      assert.notEqual(checksums({ "secrets.databaseUrl": "postgresql://u:p@db:5432/other" }).secret, base.secret);
+      assert.notEqual(checksums({ "secrets.jwtSecret": "y".repeat(40) }).secret, base.secret);
+    });
+  });
+
+  describe("values.schema.json", () => {
+    const rejects = (args: string[], pattern: RegExp) => {
+      const r = run(tool("helm"), ["template", RELEASE, CHART, "--kube-version", KUBE_VERSION, ...args], { check: false });
+      assert.notEqual(r.status, 0, `helm template ${args.join(" ")} should fail`);
+      assert.match(r.stderr, pattern);
+    };
+    it("rejects a top-level typo", () => rejects(["--set", "isito.enabled=true"], /additional properties 'isito' not allowed/));
+    it("rejects a typo inside a component", () => rejects(["--set", "users.enabeld=false"], /additional properties 'enabeld' not allowed/));
+    it("rejects wrong types", () => {
+      rejects(["--set", "inventory.port=http"], /inventory\/port/);
+      rejects(["--set-string", "istio.enabled=yes"], /istio\/enabled/);
+      rejects(["--set", "istio.connectionPool.tcp.maxConnections=-1"], /maxConnections/);
+    });
+    it("rejects a JWT secret shorter than 32 characters", () => rejects(["--set", "secrets.jwtSecret=short"], /jwtSecret/));
+  });
+});
