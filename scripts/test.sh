@@ -57,6 +57,8 @@ COMPONENT=$(find src tests/api -name '*.component.test.ts' -o -name '*.contract.
 suite unit "TEST_DB=postgres" $UNIT
 suite component "TEST_DB=postgres" $COMPONENT
 suite component-embedded "TEST_DB=embedded" $COMPONENT
+want events && { scripts/services/kafka.sh start || exit 1; }
+suite events "TEST_DB=postgres" $(find tests/events -name '*.it.test.ts' | sort)
 suite e2e "TEST_DB=postgres" $(find tests/e2e -name '*.test.ts' 2>/dev/null | sort)
 suite deploy "" $(find tests/deploy -name '*.test.ts' | sort)
 # The image's build script, then its ENTRYPOINT/CMD/ENV started natively (no Docker engine here).

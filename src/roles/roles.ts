@@ -18,7 +18,9 @@ export interface StartedRole {
 async function startMessaging(rt: Runtime, modules: Modules, which: ModuleName[]): Promise<() => Promise<void>> {
   const producing = which.filter((m): m is "inventory" | "orders" => m !== "users");
   if (!producing.length) return async () => {};
-  await ensureTopics(rt, producing.flatMap((m) => modules[m].topics));
+  // Every event topic, not only this role's own: an extracted service subscribes to topics the other module
+  // publishes, and may start first on a fresh cluster (kafkajs cannot subscribe to a topic that does not exist).
+  await ensureTopics(rt, [...modules.orders.topics, ...modules.inventory.topics]);
   for (const m of producing) await modules[m].startMessaging(rt.transport);
   return async () => {
     for (const m of producing) await modules[m].stopMessaging();

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import { AppError, isAppError } from "./app-error.js";
+import { isDatabaseUnavailable } from "../db/db-errors.js";
+import { AppError, dependencyUnavailable, isAppError } from "./app-error.js";
 import { currentRequestId } from "../logger/request-context.js";
 import type { Logger } from "../logger/logger.js";
 
@@ -21,14 +22,20 @@ function fromFrameworkError(err: { type?: string; status?: number; expose?: bool
     case "charset.unsupported":
       return new AppError({ code: "REQUEST.UNSUPPORTED_ENCODING", httpStatus: 415, message: err.message ?? "unsupported encoding" });
   }
+  // The router's decodeParam: a malformed %-escape in a path parameter (a URIError with status 400, not marked expose).
+  if (err instanceof URIError && (err as { status?: number }).status === 400)
+    return new AppError({ code: "REQUEST.INVALID", httpStatus: 400, message: "the URL path has a malformed percent-encoding" });
   if (err.expose && err.status && err.status >= 400 && err.status < 500)
     return new AppError({ code: "REQUEST.INVALID", httpStatus: err.status, message: err.message ?? "invalid request" });
   return undefined;
 }
 
+// A database that is down or restarting is a dependency outage (503, retry later), not an internal error.
+const fromDatabaseError = (err: unknown): AppError | undefined => (isDatabaseUnavailable(err) ? dependencyUnavailable("database", err) : undefined);
+
 /** Maps any error to the documented body. Logs bugs at error level (with stack), client mistakes at debug. */
 export function toErrorResponse(err: unknown, logger: Logger): { status: number; body: ErrorBody } {
-  const appError = isAppError(err) ? err : fromFrameworkError((err ?? {}) as object);
+  const appError = isAppError(err) ? err : (fromFrameworkError((err ?? {}) as object) ?? fromDatabaseError(err));
   const correlationId = currentRequestId();
   if (appError && appError.isOperational) {
     const level = appError.httpStatus >= 500 ? "warn" : "debug";

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Consumer, type Producer, type LogEntry } from "kafkajs";
+import { Kafka, logLevel, Partitioners, type Consumer, type Producer, type LogEntry } from "kafkajs";
 import type { Logger } from "../logger/logger.js";
 import type { InboundMessage, MessageTransport, OutboundMessage, Subscription } from "./transport.js";
 
@@ -43,7 +43,13 @@ export function createKafkaTransport(options: KafkaTransportOptions): MessageTra
   });
   const admin = kafka.admin();
   // Idempotent producer: no duplicates from producer retries, order kept per partition (1 in flight).
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  // Partitioner named explicitly (kafkajs warns otherwise): murmur2 of the key, as Java clients do.
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const consumers: Consumer[] = [];
   let producerConnected: Promise<void> | undefined;
   let adminConnected: Promise<void> | undefined;
@@ -81,7 +87,15 @@ export function createKafkaTransport(options: KafkaTransportOptions): MessageTra
       });
     },
     async subscribe(subscription: Subscription) {
-      const consumer = kafka.consumer({ groupId: onCluster(subscription.groupId), allowAutoTopicCreation: false, retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 } });
+      const consumer = kafka.consumer({
+        groupId: onCluster(subscription.groupId),
+        allowAutoTopicCreation: false,
+        // A member that died (crash, kill -9) is noticed after 10 s instead of kafkajs' 30 s default, so its
+        // partitions move to a live instance quickly; heartbeats every second keep healthy members in.
+        sessionTimeout: 10_000,
+        heartbeatInterval: 1_000,
+        retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 },
+      });
       consumers.push(consumer);
       await consumer.connect();
       // fromBeginning applies only when the group has no committed offset yet (its first start);

@@ -24,6 +24,11 @@ describe("config", () => {
     assert.throws(() => loadConfig({ NODE_ENV: "production", DATABASE_URL: "postgres://u:p@h/db" }), /JWT_SECRET/);
     assert.doesNotThrow(() => loadConfig({ NODE_ENV: "production" }));
   });
+  it("keeps the API.md topic names unless KAFKA_NAMESPACE prefixes them, and refuses an illegal prefix", () => {
+    assert.equal(loadConfig({}).kafka.namespace, "");
+    assert.equal(loadConfig({ KAFKA_NAMESPACE: "team-a." }).kafka.namespace, "team-a.");
+    assert.throws(() => loadConfig({ KAFKA_NAMESPACE: "team a/" }), /KAFKA_NAMESPACE/);
+  });
   it("treats empty strings as unset", () => {
     assert.equal(loadConfig({ DATABASE_URL: "" }).databaseUrl, undefined);
   });
