@@ -59,6 +59,8 @@ suite component "TEST_DB=postgres" $COMPONENT
 suite component-embedded "TEST_DB=embedded" $COMPONENT
 want events && { scripts/services/kafka.sh start || exit 1; }
 suite events "TEST_DB=postgres" $(find tests/events -name '*.it.test.ts' | sort)
+want proxy && { scripts/services/unleash.sh start || exit 1; }
+suite proxy "" $(find proxy/test -name '*.it.test.ts' | sort)
 suite e2e "TEST_DB=postgres" $(find tests/e2e -name '*.test.ts' 2>/dev/null | sort)
 suite deploy "" $(find tests/deploy -name '*.test.ts' | sort)
 # The image's build script, then its ENTRYPOINT/CMD/ENV started natively (no Docker engine here).

@@ -1,0 +1,166 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import Joi from "joi";
+
+/** The packaged route table proxy/routes.yaml, found from proxy/src/config and from dist/proxy/src/config. */
+export const DEFAULT_ROUTES_FILE = packagedRoutesFile();
+
+function packagedRoutesFile(): string {
+  const besideSources = fileURLToPath(new URL("../../routes.yaml", import.meta.url));
+  const marker = `${path.sep}dist${path.sep}proxy${path.sep}`;
+  const at = besideSources.lastIndexOf(marker);
+  if (existsSync(besideSources) || at < 0) return besideSources;
+  return `${besideSources.slice(0, at)}${path.sep}proxy${path.sep}${besideSources.slice(at + marker.length)}`;
+}
+
+export interface BreakerSettings {
+  readonly errorThresholdPercentage: number;
+  readonly resetTimeoutMs: number;
+  readonly volumeThreshold: number;
+  readonly rollingWindowMs: number;
+}
+
+/** Per-upstream limits: env UPSTREAM_* / BREAKER_* are the defaults, the routes file may override per route. */
+export interface UpstreamSettings {
+  readonly timeoutMs: number;
+  readonly maxConcurrent: number;
+  readonly breaker: BreakerSettings;
+}
+
+export interface FlagsConfig {
+  /** `unleash` when UNLEASH_URL is set, else `embedded` (local flags file in Unleash's feature format). */
+  readonly mode: "unleash" | "embedded";
+  readonly unleashUrl?: string;
+  readonly apiToken?: string;
+  readonly adminToken?: string;
+  readonly appName: string;
+  readonly environment: string;
+  readonly project: string;
+  readonly refreshMs: number;
+  readonly metricsIntervalMs: number;
+  readonly timeoutMs: number;
+  readonly backupDir: string;
+  readonly flagsFile: string;
+}
+
+/** Everything the proxy reads from the environment, validated once (every problem listed). */
+export interface ProxyConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: string;
+  readonly routesFile: string;
+  readonly monolithUrl?: string;
+  /** `<MODULE>_SERVICE_URL` values that were set explicitly, keyed by lower-case module name. */
+  readonly serviceUrls: Readonly<Record<string, string>>;
+  readonly flags: FlagsConfig;
+  readonly upstreamDefaults: UpstreamSettings;
+  readonly healthPollMs: number;
+  readonly healthTimeoutMs: number;
+  readonly replayBodyMaxBytes: number;
+  readonly cookie: { readonly name: string; readonly secure: boolean; readonly maxAgeS: number };
+}
+
+const url = Joi.string().uri({ scheme: ["http", "https"] });
+const ms = (min: number) => Joi.number().integer().min(min);
+
+/** A token that only the given purpose (running the proxy, or `strangler flags`) needs, and only with UNLEASH_URL. */
+const requiredWithUnleash = (purpose: "proxy" | "flags", message: string) =>
+  Joi.string().when("UNLEASH_URL", {
+    is: Joi.exist(),
+    then: Joi.when("$purpose", { is: purpose, then: Joi.required().messages({ "any.required": message }) }),
+  });
+
+const schema = Joi.object({
+  PORT: Joi.number().port().default(8000),
+  HOST: Joi.string().hostname().default("0.0.0.0"),
+  LOG_LEVEL: Joi.string().valid("error", "warn", "info", "http", "verbose", "debug", "silly").default("info"),
+  ROUTES_FILE: Joi.string().default(DEFAULT_ROUTES_FILE),
+  MONOLITH_URL: url,
+  UNLEASH_URL: url,
+  UNLEASH_API_TOKEN: requiredWithUnleash("proxy", '"UNLEASH_API_TOKEN" is required when UNLEASH_URL is set (a backend/client token)'),
+  UNLEASH_ADMIN_TOKEN: requiredWithUnleash("flags", '"UNLEASH_ADMIN_TOKEN" is required when UNLEASH_URL is set (an admin token for the Admin API)'),
+  UNLEASH_APP_NAME: Joi.string().pattern(/^[\w.-]{1,100}$/).default("strangler-proxy"),
+  UNLEASH_ENVIRONMENT: Joi.string().default("development"),
+  UNLEASH_PROJECT: Joi.string().default("default"),
+  UNLEASH_METRICS_INTERVAL_MS: Joi.alternatives(Joi.valid(0), ms(1000)).default(60_000),
+  UNLEASH_TIMEOUT_MS: ms(100).default(3_000),
+  FLAGS_REFRESH_MS: ms(100).max(3_600_000).default(1_000),
+  DATA_DIR: Joi.string().default("./data"),
+  FLAGS_FILE: Joi.string(),
+  UPSTREAM_TIMEOUT_MS: ms(10).default(10_000),
+  UPSTREAM_MAX_CONCURRENCY: Joi.number().integer().min(1).max(100_000).default(1_000),
+  BREAKER_ERROR_THRESHOLD_PERCENT: Joi.number().integer().min(1).max(100).default(50),
+  BREAKER_RESET_TIMEOUT_MS: ms(100).default(5_000),
+  BREAKER_VOLUME_THRESHOLD: Joi.number().integer().min(1).default(10),
+  BREAKER_ROLLING_WINDOW_MS: ms(1_000).default(10_000),
+  HEALTH_POLL_MS: ms(100).default(2_000),
+  HEALTH_TIMEOUT_MS: ms(50).default(1_000),
+  REPLAY_BODY_MAX_BYTES: Joi.number().integer().min(0).max(64 * 1024 * 1024).default(256 * 1024),
+  STICKY_COOKIE_NAME: Joi.string().pattern(/^[\w-]{1,64}$/).default("strangler_sid"),
+  STICKY_COOKIE_SECURE: Joi.boolean().truthy("1").falsy("0").default(false),
+  STICKY_COOKIE_MAX_AGE_S: Joi.number().integer().min(60).default(365 * 24 * 3600),
+})
+  .pattern(/^[A-Z][A-Z0-9_]*_SERVICE_URL$/, url)
+  .unknown(true);
+
+export class ProxyConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid proxy configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ProxyConfigError";
+  }
+}
+
+/**
+ * Validates the proxy's environment (empty strings count as unset) and returns a frozen config.
+ * @example const config = loadProxyConfig({ PORT: "8000", UNLEASH_URL: "http://127.0.0.1:4242/api", UNLEASH_API_TOKEN: "…" });
+ */
+export function loadProxyConfig(env: NodeJS.ProcessEnv = process.env, purpose: "proxy" | "flags" = "proxy"): ProxyConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const { error, value: v } = schema.validate(cleaned, { abortEarly: false, convert: true, context: { purpose } });
+  if (error) throw new ProxyConfigError(error.details.map((d) => d.message));
+  const serviceUrls: Record<string, string> = {};
+  for (const [key, value] of Object.entries(v as Record<string, unknown>)) {
+    const m = /^([A-Z][A-Z0-9_]*)_SERVICE_URL$/.exec(key);
+    if (m && typeof value === "string") serviceUrls[m[1]!.toLowerCase().replaceAll("_", "-")] = value;
+  }
+  const dataDir = path.resolve(v.DATA_DIR);
+  const breaker: BreakerSettings = {
+    errorThresholdPercentage: v.BREAKER_ERROR_THRESHOLD_PERCENT,
+    resetTimeoutMs: v.BREAKER_RESET_TIMEOUT_MS,
+    volumeThreshold: v.BREAKER_VOLUME_THRESHOLD,
+    rollingWindowMs: v.BREAKER_ROLLING_WINDOW_MS,
+  };
+  return deepFreeze({
+    port: v.PORT,
+    host: v.HOST,
+    logLevel: v.LOG_LEVEL,
+    routesFile: path.resolve(v.ROUTES_FILE),
+    monolithUrl: v.MONOLITH_URL,
+    serviceUrls,
+    flags: {
+      mode: v.UNLEASH_URL ? "unleash" : "embedded",
+      unleashUrl: v.UNLEASH_URL,
+      apiToken: v.UNLEASH_API_TOKEN,
+      adminToken: v.UNLEASH_ADMIN_TOKEN,
+      appName: v.UNLEASH_APP_NAME,
+      environment: v.UNLEASH_ENVIRONMENT,
+      project: v.UNLEASH_PROJECT,
+      refreshMs: v.FLAGS_REFRESH_MS,
+      metricsIntervalMs: v.UNLEASH_METRICS_INTERVAL_MS,
+      timeoutMs: v.UNLEASH_TIMEOUT_MS,
+      backupDir: path.join(dataDir, "unleash-backup"),
+      flagsFile: path.resolve(v.FLAGS_FILE ?? path.join(dataDir, "flags.json")),
+    },
+    upstreamDefaults: { timeoutMs: v.UPSTREAM_TIMEOUT_MS, maxConcurrent: v.UPSTREAM_MAX_CONCURRENCY, breaker },
+    healthPollMs: v.HEALTH_POLL_MS,
+    healthTimeoutMs: v.HEALTH_TIMEOUT_MS,
+    replayBodyMaxBytes: v.REPLAY_BODY_MAX_BYTES,
+    cookie: { name: v.STICKY_COOKIE_NAME, secure: v.STICKY_COOKIE_SECURE, maxAgeS: v.STICKY_COOKIE_MAX_AGE_S },
+  } satisfies ProxyConfig);
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === "object") for (const value of Object.values(o)) deepFreeze(value);
+  return Object.freeze(o);
+}

@@ -1,0 +1,40 @@
+import { createLogger, type Logger } from "../../src/platform/logger/logger.js";
+import { loadProxyConfig } from "./config/proxy.config.js";
+import { loadRouteTable } from "./config/routes-file.js";
+import { createFlagSource } from "./flags/flag-source.js";
+import { ensureFlagsFile } from "./flags/local-flags.store.js";
+import { startProxyServer } from "./server/proxy.server.js";
+
+export { runFlagsCommand } from "./flags/flags.command.js";
+export { ProxyConfigError } from "./config/proxy.config.js";
+
+/**
+ * Starts the Strangler proxy (the `proxy` role; also started in-process by the `all` role): validates the
+ * environment and the route table (throws ProxyConfigError listing every problem), connects to Unleash
+ * (or the local flags file when UNLEASH_URL is unset) and listens on PORT (default 8000).
+ * @example const proxy = await runProxy({ ...process.env, PORT: "0" }); … await proxy.close();
+ */
+export async function runProxy(
+  env: NodeJS.ProcessEnv = process.env,
+  logger?: Logger,
+): Promise<{ port: number; url: string; close(): Promise<void> }> {
+  const config = loadProxyConfig(env);
+  const table = loadRouteTable(config);
+  const log = logger ?? createLogger({ level: config.logLevel, service: "proxy" });
+  if (config.flags.mode === "embedded") ensureFlagsFile(config.flags.flagsFile, table.routes);
+  const flags = await createFlagSource(config.flags, log);
+  try {
+    const running = await startProxyServer(config, table, flags, log);
+    return {
+      port: running.port,
+      url: running.url,
+      close: async () => {
+        await running.close();
+        flags.close();
+      },
+    };
+  } catch (e) {
+    flags.close();
+    throw e;
+  }
+}

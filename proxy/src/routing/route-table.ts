@@ -1,0 +1,49 @@
+/** Anything with a path prefix can be matched (the proxy matches its compiled routes). */
+export interface PrefixRoute {
+  readonly prefix: string;
+}
+
+export type RouteMatcher<R extends PrefixRoute> = (url: string) => R | undefined;
+
+const SLASH = 47; // "/"
+const QUERY = 63; // "?"
+const HASH = 35; // "#"
+
+/**
+ * Compiles the prefix table once: routes sorted longest-first, matched with startsWith plus a
+ * segment-boundary check on the next character — no regex, no allocation per request.
+ * `url` is the raw request target (path and query).
+ * @example
+ * const match = compileRouteMatcher([{ prefix: "/api/inventory" }]);
+ * match("/api/inventory/check?productId=1"); // → the route
+ * match("/api/inventoryX");                    // → undefined (goes to the monolith)
+ */
+export function compileRouteMatcher<R extends PrefixRoute>(routes: readonly R[]): RouteMatcher<R> {
+  const sorted = [...routes].sort((a, b) => b.prefix.length - a.prefix.length);
+  const prefixes = sorted.map((r) => r.prefix);
+  const count = sorted.length;
+  return (url: string): R | undefined => {
+    for (let i = 0; i < count; i++) {
+      const prefix = prefixes[i]!;
+      if (!url.startsWith(prefix)) continue;
+      const next = url.charCodeAt(prefix.length); // NaN at the end of the string
+      if (next !== next || next === SLASH || next === QUERY || next === HASH) return sorted[i];
+    }
+    return undefined;
+  };
+}
+
+/** Paths the proxy answers itself: /_strangler…, /metrics, /health (query strings ignored). */
+export function isReservedPath(url: string): boolean {
+  if (url.startsWith("/_strangler")) {
+    const next = url.charCodeAt(11);
+    return next !== next || next === SLASH || next === QUERY;
+  }
+  return isExactPath(url, "/metrics") || isExactPath(url, "/health");
+}
+
+function isExactPath(url: string, path: string): boolean {
+  if (!url.startsWith(path)) return false;
+  const next = url.charCodeAt(path.length);
+  return next !== next || next === QUERY;
+}

@@ -1,0 +1,63 @@
+import type { FlagSource } from "../flags/flag-source.js";
+import type { TrafficWindow } from "../observability/traffic-window.js";
+import type { CompiledRoute, ProxyRequest } from "../server/proxy-request.js";
+import type { Upstream } from "../upstream/upstream.js";
+
+export interface StatusSources {
+  readonly routes: readonly CompiledRoute[];
+  readonly monolith: Upstream;
+  readonly services: readonly Upstream[];
+  readonly flags: FlagSource;
+  readonly traffic: TrafficWindow;
+  readonly unlistedIndex: number;
+  readonly startedAt: Date;
+}
+
+/** The JSON behind /_strangler/status: routes with flag, rollout and live split; upstreams with health and breaker. */
+export function buildStatus(s: StatusSources, now = Date.now()) {
+  const upstream = (u: Upstream) => ({
+    name: u.name,
+    url: u.url,
+    healthy: u.health.healthy ?? null,
+    checkedAt: u.health.checkedAt ?? null,
+    healthError: u.health.error ?? null,
+    breaker: u.breakerState,
+    inFlight: u.inFlight,
+    maxConcurrent: u.settings.maxConcurrent,
+    timeoutMs: u.settings.timeoutMs,
+  });
+  const traffic = (index: number) => {
+    const w = s.traffic.snapshot(index, now);
+    return {
+      lastMinute: { monolith: w.monolith, service: w.service, errors: w.errors, total: w.total, serviceShare: w.serviceShare },
+      perSecond: w.series.map((p) => [p.t, p.monolith, p.service, p.errors]),
+    };
+  };
+  return {
+    generatedAt: new Date(now).toISOString(),
+    startedAt: s.startedAt.toISOString(),
+    flags: s.flags.status(),
+    routes: s.routes.map((r) => {
+      const summary = s.flags.summary(r.flag);
+      return {
+        prefix: r.prefix,
+        module: r.module,
+        description: r.description ?? null,
+        flag: r.flag,
+        flagExists: summary.exists,
+        enabled: summary.enabled,
+        rollout: summary.rollout,
+        customStrategy: summary.custom,
+        upstream: r.service.name,
+        upstreamUrl: r.service.url,
+        breaker: r.service.breakerState,
+        healthy: r.service.health.healthy ?? null,
+        traffic: traffic(r.index),
+      };
+    }),
+    unlisted: { upstream: s.monolith.name, traffic: traffic(s.unlistedIndex) },
+    upstreams: [upstream(s.monolith), ...s.services.map(upstream)],
+  };
+}
+
+export type ProxyStatus = ReturnType<typeof buildStatus>;

@@ -1,0 +1,40 @@
+import express, { type ErrorRequestHandler, type Express } from "express";
+import type { Registry } from "prom-client";
+import { STATUS_PAGE_HTML } from "./status-page.html.js";
+import { buildStatus, type StatusSources } from "./status-snapshot.js";
+
+/**
+ * The proxy's own endpoints (an Express app, off the hot path): GET /health (liveness), GET /metrics
+ * (Prometheus), GET /_strangler (status page), GET /_strangler/status (its JSON). Everything here
+ * answers with `X-Upstream: proxy`.
+ */
+export function createStatusApp(sources: StatusSources, registry: Registry): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.use((_req, res, next) => {
+    res.setHeader("X-Upstream", "proxy");
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
+  app.get("/health", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  app.get(["/_strangler", "/_strangler/"], (_req, res) => {
+    res.type("html").send(STATUS_PAGE_HTML);
+  });
+  app.get("/_strangler/status", (_req, res) => {
+    res.json(buildStatus(sources));
+  });
+  app.use((req, res) => {
+    res.status(404).json({ code: "PROXY.NOT_FOUND", message: `${req.method} ${req.path} is not a proxy endpoint`, correlationId: req.headers["x-request-id"] ?? null });
+  });
+  const onError: ErrorRequestHandler = (error: unknown, req, res, _next) => {
+    res.status(500).json({ code: "PROXY.INTERNAL", message: error instanceof Error ? error.message : "internal error", correlationId: req.headers["x-request-id"] ?? null });
+  };
+  app.use(onError);
+  return app;
+}

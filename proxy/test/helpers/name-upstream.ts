@@ -1,0 +1,47 @@
+/**
+ * Stand-in upstream process for the proxy's integration tests (until the real `monolith` / `service <m>`
+ * roles are built): answers every request with JSON naming itself, echoing method, url, body digest and the
+ * forwarding headers. GET /health → 200. …/slow?ms=N[&only=<name>] waits. …/fail → 500.
+ * Run: node --import tsx proxy/test/helpers/name-upstream.ts <name> <port>; prints "ready <port>".
+ */
+import { createHash } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+const name = process.argv[2] ?? "upstream";
+const port = Number(process.argv[3] ?? 0);
+
+const server = http.createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on("data", (c: Buffer) => chunks.push(c));
+  req.on("end", () => {
+    const body = Buffer.concat(chunks);
+    const url = new URL(req.url ?? "/", "http://x");
+    const answer = (status: number) => {
+      const payload = JSON.stringify({
+        upstream: name,
+        method: req.method,
+        url: req.url,
+        bodyBytes: body.length,
+        bodySha256: createHash("sha256").update(body).digest("hex"),
+        requestId: req.headers["x-request-id"] ?? null,
+        forwardedFor: req.headers["x-forwarded-for"] ?? null,
+        forwardedHost: req.headers["x-forwarded-host"] ?? null,
+        connection: req.headers.connection ?? null,
+      });
+      res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(payload) });
+      res.end(payload);
+    };
+    if (url.pathname === "/health") return answer(200);
+    if (url.pathname.endsWith("/fail")) return answer(500);
+    const slowFor = url.searchParams.get("only");
+    if (url.pathname.endsWith("/slow") && (!slowFor || slowFor === name))
+      return void setTimeout(() => answer(200), Number(url.searchParams.get("ms") ?? 1000));
+    answer(req.method === "POST" ? 201 : 200);
+  });
+});
+server.keepAliveTimeout = 65_000;
+server.listen(port, "127.0.0.1", () => {
+  process.stdout.write(`ready ${(server.address() as AddressInfo).port}\n`);
+});
+process.on("SIGTERM", () => server.close(() => process.exit(0)));

@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { DEFAULT_ROUTES_FILE, loadProxyConfig, ProxyConfigError } from "../src/config/proxy.config.js";
+import { loadRouteTable, parseRouteTable } from "../src/config/routes-file.js";
+
+const problemsOf = (fn: () => unknown): string[] => {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof ProxyConfigError, `expected ProxyConfigError, got ${String(e)}`);
+    return e.problems;
+  }
+  assert.fail("expected a configuration error");
+};
+
+describe("proxy configuration", () => {
+  it("when nothing is set, then the documented defaults apply (port 8000, embedded flags, packaged routes)", () => {
+    const c = loadProxyConfig({});
+    assert.equal(c.port, 8000);
+    assert.equal(c.flags.mode, "embedded");
+    assert.equal(c.flags.refreshMs, 1000);
+    assert.equal(c.flags.environment, "development");
+    assert.equal(c.flags.project, "default");
+    assert.equal(c.routesFile, DEFAULT_ROUTES_FILE);
+    assert.match(c.flags.flagsFile, /data\/flags\.json$/);
+    assert.match(c.flags.backupDir, /data\/unleash-backup$/);
+    assert.equal(c.upstreamDefaults.maxConcurrent, 1000);
+    assert.equal(c.cookie.name, "strangler_sid");
+    assert.ok(Object.isFrozen(c) && Object.isFrozen(c.flags));
+  });
+
+  it("when several values are wrong, then every problem is listed at once", () => {
+    const problems = problemsOf(() =>
+      loadProxyConfig({ PORT: "99999", MONOLITH_URL: "not a url", FLAGS_REFRESH_MS: "5", UPSTREAM_MAX_CONCURRENCY: "0", INVENTORY_SERVICE_URL: "ftp://x" }),
+    );
+    assert.equal(problems.length, 5, problems.join("\n"));
+    for (const key of ["PORT", "MONOLITH_URL", "FLAGS_REFRESH_MS", "UPSTREAM_MAX_CONCURRENCY", "INVENTORY_SERVICE_URL"])
+      assert.ok(problems.some((p) => p.includes(key)), `${key} not reported: ${problems.join(" | ")}`);
+  });
+
+  it("when UNLEASH_URL is set without a client token, then the proxy refuses to start; the flags tool needs the admin token instead", () => {
+    assert.ok(problemsOf(() => loadProxyConfig({ UNLEASH_URL: "http://127.0.0.1:4242/api" })).some((p) => p.includes("UNLEASH_API_TOKEN")));
+    assert.ok(problemsOf(() => loadProxyConfig({ UNLEASH_URL: "http://127.0.0.1:4242/api" }, "flags")).some((p) => p.includes("UNLEASH_ADMIN_TOKEN")));
+    const c = loadProxyConfig({ UNLEASH_URL: "http://127.0.0.1:4242/api", UNLEASH_API_TOKEN: "t" });
+    assert.equal(c.flags.mode, "unleash");
+  });
+
+  it("when values are empty strings, then they count as unset", () => {
+    assert.equal(loadProxyConfig({ PORT: "", UNLEASH_URL: "" }).flags.mode, "embedded");
+  });
+});
+
+describe("route table file", () => {
+  const config = loadProxyConfig({});
+
+  it("loads the packaged table: users, inventory and orders behind strangler.* flags", () => {
+    const table = loadRouteTable(config);
+    assert.deepEqual(table.routes.map((r) => [r.prefix, r.module, r.flag]), [
+      ["/api/users", "users", "strangler.users"],
+      ["/api/inventory", "inventory", "strangler.inventory"],
+      ["/api/orders", "orders", "strangler.orders"],
+    ]);
+    assert.equal(table.monolith.url, "http://127.0.0.1:8080");
+    assert.deepEqual(table.services.map((s) => s.url), ["http://127.0.0.1:8081", "http://127.0.0.1:8082", "http://127.0.0.1:8083"]);
+  });
+
+  it("when <MODULE>_SERVICE_URL and MONOLITH_URL are set, then they win over the file", () => {
+    const c = loadProxyConfig({ INVENTORY_SERVICE_URL: "http://10.0.0.2:9000", MONOLITH_URL: "http://10.0.0.1:9000" });
+    const table = loadRouteTable(c);
+    assert.equal(table.services.find((s) => s.name === "inventory")!.url, "http://10.0.0.2:9000");
+    assert.equal(table.monolith.url, "http://10.0.0.1:9000");
+  });
+
+  it("when a route overrides limits, then only that upstream changes; the env gives the defaults", () => {
+    const c = loadProxyConfig({ UPSTREAM_TIMEOUT_MS: "2000", BREAKER_VOLUME_THRESHOLD: "7" });
+    const table = parseRouteTable({ routes: [{ prefix: "/api/inventory", module: "inventory", flag: "f", maxConcurrent: 10, breaker: { resetTimeoutMs: 900 } }] }, c);
+    const s = table.services[0]!;
+    assert.deepEqual([s.settings.maxConcurrent, s.settings.timeoutMs, s.settings.breaker.resetTimeoutMs, s.settings.breaker.volumeThreshold], [10, 2000, 900, 7]);
+    assert.equal(table.monolith.settings.maxConcurrent, 1000);
+  });
+
+  it("when the file has several mistakes, then each one is reported", () => {
+    const problems = problemsOf(() =>
+      parseRouteTable(
+        {
+          routes: [
+            { prefix: "/api/inventory/", module: "inventory", flag: "a" },
+            { prefix: "api/users", module: "Users", flag: "b" },
+            { prefix: "/api/orders/*", module: "orders", flag: "has space" },
+            { prefix: "/api/x", module: "x", flag: "c", timeoutMs: 1 },
+          ],
+        },
+        config,
+      ),
+    );
+    assert.ok(problems.length >= 6, problems.join("\n"));
+  });
+
+  it("when a prefix is listed twice, a module name is reserved, or a module has no URL, then start-up fails", () => {
+    const dup = problemsOf(() => parseRouteTable({ routes: [{ prefix: "/a", module: "a", flag: "f", url: "http://x" }, { prefix: "/a", module: "b", flag: "g", url: "http://y" }] }, config));
+    assert.ok(dup.some((p) => p.includes("duplicate")), dup.join("|"));
+    const reserved = problemsOf(() => parseRouteTable({ routes: [{ prefix: "/a", module: "monolith", flag: "f", url: "http://x" }] }, config));
+    assert.ok(reserved.some((p) => p.includes("reserved")), reserved.join("|"));
+    const noUrl = problemsOf(() => parseRouteTable({ routes: [{ prefix: "/api/payments", module: "payments", flag: "f" }] }, config));
+    assert.ok(noUrl.some((p) => p.includes("PAYMENTS_SERVICE_URL")), noUrl.join("|"));
+  });
+
+  it("when one module is declared twice with different settings, then start-up fails; identical is fine", () => {
+    const base = { module: "inventory", flag: "f", url: "http://x" };
+    const conflict = problemsOf(() => parseRouteTable({ routes: [{ ...base, prefix: "/a" }, { ...base, prefix: "/b", maxConcurrent: 5 }] }, config));
+    assert.ok(conflict.some((p) => p.includes("declared twice")), conflict.join("|"));
+    assert.equal(parseRouteTable({ routes: [{ ...base, prefix: "/a" }, { ...base, prefix: "/b" }] }, config).services.length, 1);
+  });
+
+  it("when the routes file is missing or not YAML, then the error names the file", () => {
+    const missing = problemsOf(() => loadRouteTable(loadProxyConfig({ ROUTES_FILE: "/nonexistent/routes.yaml" })));
+    assert.match(missing[0]!, /\/nonexistent\/routes\.yaml/);
+  });
+});

@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import { runFlagsCommand } from "../src/flags/flags.command.js";
+import { runLoad, send, waitUntil, type Reply } from "./helpers/http-client.js";
+import { removeDir, startTestProxy, testProxyEnv, type TestProxy } from "./helpers/test-proxy.js";
+import { startUpstream, type UpstreamProcess } from "./helpers/upstream-process.js";
+
+// Fallback, breaker, timeouts and the concurrency limit, against real upstream processes.
+let monolith: UpstreamProcess;
+let inventory: UpstreamProcess;
+let proxy: TestProxy;
+const breaker = { volumeThreshold: 5, errorThresholdPercentage: 50, resetTimeoutMs: 1000, rollingWindowMs: 1000 };
+const metric = async (pattern: RegExp) => Number(pattern.exec((await send(`${proxy.url}/metrics`)).text)?.[1] ?? 0);
+const get = (path: string) => send(`${proxy.url}${path}`, { headers: { cookie: "strangler_sid=loadtester01" } });
+
+before(async () => {
+  [monolith, inventory] = await Promise.all([startUpstream("monolith"), startUpstream("inventory")]);
+  proxy = await startTestProxy(
+    testProxyEnv(monolith.url, [
+      { prefix: "/api/inventory", module: "inventory", flag: "strangler.inventory", url: inventory.url, timeoutMs: 800, breaker },
+      { prefix: "/api/limited", module: "limited", flag: "strangler.limited", url: inventory.url, maxConcurrent: 3 },
+    ]),
+  );
+  const quiet = { out: () => undefined, err: (l: string) => console.error(l) };
+  for (const m of ["inventory", "limited"]) assert.equal(await runFlagsCommand(["set", m, "100"], proxy.env, quiet), 0);
+  await waitUntil(async () => (await get("/api/limited/x")).headers["x-upstream"] === "limited" && (await get("/api/inventory/x")).headers["x-upstream"] === "inventory", 5_000);
+});
+after(async () => {
+  await proxy?.close();
+  await Promise.all([monolith, inventory].map((u) => u?.kill()));
+  if (proxy) removeDir(proxy.dataDir);
+});
+
+describe("resilience", () => {
+  it("when more requests than the concurrency limit are in flight, then the excess gets 503 at once with the overload header — never the monolith", async () => {
+    const replies = await Promise.all(Array.from({ length: 20 }, () => get("/api/limited/slow?ms=500")));
+    const rejected = replies.filter((r) => r.status === 503);
+    assert.ok(rejected.length >= 15 && replies.filter((r) => r.status === 200).length >= 3, replies.map((r) => r.status).join(","));
+    for (const r of rejected) {
+      assert.equal(r.headers["x-strangler-overloaded"], "true");
+      assert.equal(r.headers["x-upstream"], "limited");
+      assert.equal(r.json().code, "PROXY.OVERLOADED");
+      assert.equal(r.json().correlationId, r.headers["x-request-id"]);
+    }
+    for (let i = 0; i < 30; i++) assert.equal((await get("/api/limited/check")).status, 200, "one at a time never trips the limit");
+  });
+
+  it("when the service times out on a POST, then the proxy answers 504 and does not replay it; a bodiless GET is replayed on the monolith", async () => {
+    const replaysBefore = await metric(/strangler_proxy_fallbacks_total\{route="inventory",upstream="inventory",reason="replayed_after_error"\} (\d+)/);
+    const post = await send(`${proxy.url}/api/inventory/slow?ms=3000&only=inventory`, { method: "POST", body: '{"productId":"p","quantity":1}', headers: { "content-type": "application/json" } });
+    assert.equal(post.status, 504);
+    assert.deepEqual([post.json().code, post.headers["x-upstream"]], ["PROXY.UPSTREAM_TIMEOUT", "inventory"]);
+    const replaysAfterPost = await metric(/strangler_proxy_fallbacks_total\{route="inventory",upstream="inventory",reason="replayed_after_error"\} (\d+)/);
+    assert.equal(replaysAfterPost, replaysBefore, "a POST that may have reached the service must not be replayed");
+    const replayed = await get("/api/inventory/slow?ms=3000&only=inventory");
+    assert.deepEqual([replayed.status, replayed.headers["x-upstream"], replayed.json().upstream], [200, "monolith", "monolith"]);
+    await new Promise((r) => setTimeout(r, 1_100)); // let the two failures leave the 1 s breaker window
+  });
+
+  it("when the service answers 5xx, then the answer passes through, the breaker opens, traffic goes to the monolith, and the half-open probe brings it back", async () => {
+    const fails: Reply[] = [];
+    for (let i = 0; i < 8; i++) fails.push(await get("/api/inventory/fail"));
+    assert.deepEqual([fails[0]!.status, fails[0]!.headers["x-upstream"]], [500, "inventory"]);
+    const openMs = await waitUntil(async () => (await get("/api/inventory/check")).headers["x-upstream"] === "monolith", 2_000);
+    assert.ok(openMs < 500, `breaker took ${openMs} ms to open`);
+    assert.ok((await metric(/strangler_proxy_fallbacks_total\{route="inventory",upstream="inventory",reason="breaker_open"\} (\d+)/)) > 0);
+    assert.equal(await metric(/strangler_proxy_breaker_state\{upstream="inventory"\} (\d+)/), 2);
+    const backMs = await waitUntil(async () => (await get("/api/inventory/check")).headers["x-upstream"] === "inventory", 5_000);
+    console.log(`# breaker: open after ${Math.round(openMs)} ms of 5xx, closed again ${Math.round(backMs)} ms later`);
+    assert.equal(await metric(/strangler_proxy_breaker_state\{upstream="inventory"\} (\d+)/), 0);
+  });
+
+  it("when a service refuses the connection, then even a POST is replayed on the monolith with its body intact", async () => {
+    // A proxy of its own with a slow health poll, so the refusal is met by a request, not by the health check.
+    const fragile = await startUpstream("fragile");
+    const own = await startTestProxy(
+      testProxyEnv(monolith.url, [{ prefix: "/api/fragile", module: "fragile", flag: "strangler.fragile", url: fragile.url }], { HEALTH_POLL_MS: "600000" }),
+    );
+    try {
+      assert.equal(await runFlagsCommand(["set", "fragile", "100"], own.env, { out: () => undefined, err: console.error }), 0);
+      await waitUntil(async () => (await send(`${own.url}/api/fragile/x`)).headers["x-upstream"] === "fragile", 3_000);
+      await fragile.kill();
+      const body = randomBytes(100_000);
+      const r = await send(`${own.url}/api/fragile/orders`, { method: "POST", body });
+      assert.deepEqual([r.status, r.headers["x-upstream"], r.json().upstream], [201, "monolith", "monolith"]);
+      assert.equal(r.json().bodyBytes, body.length);
+      assert.equal(r.json().bodySha256, createHash("sha256").update(body).digest("hex"));
+      const replays = /strangler_proxy_fallbacks_total\{route="fragile",upstream="fragile",reason="connect_failed"\} (\d+)/.exec((await send(`${own.url}/metrics`)).text);
+      assert.equal(replays?.[1], "1");
+    } finally {
+      await own.close();
+      await fragile.kill();
+      removeDir(own.dataDir);
+    }
+  });
+
+  it("when the service is killed under steady load, then requests fall back to the monolith with < 0.1 % errors, and return once it is back", async () => {
+    const body = randomBytes(4096);
+    const sha = createHash("sha256").update(body).digest("hex");
+    const counts = { total: 0, errors: 0, inventory: 0, monolith: 0, badBody: 0 };
+    const errors: string[] = [];
+    const reached = (n: number) => waitUntil(() => counts.total >= n, 20_000, 5);
+    const chaos = (async () => {
+      await reached(1_000);
+      await inventory.kill();
+      await reached(2_500);
+      inventory = await startUpstream("inventory", inventory.port);
+    })();
+    // Bounded by count and time: 6,000 requests (1 in 10 a POST with a body), at most 25 s.
+    await runLoad({ concurrency: 8, durationMs: 25_000, maxCount: 6_000 }, async (i) => {
+      counts.total++;
+      try {
+        const isPost = i % 10 === 0;
+        const r = isPost
+          ? await send(`${proxy.url}/api/inventory/update`, { method: "POST", body, headers: { cookie: "strangler_sid=loadtester01", "content-type": "application/octet-stream" } })
+          : await get(`/api/inventory/check?i=${i}`);
+        if (r.status >= 300) throw new Error(`${r.status} ${r.headers["x-upstream"]} ${r.text.slice(0, 120)}`);
+        counts[r.headers["x-upstream"] as "inventory" | "monolith"]++;
+        if (isPost && r.json().bodySha256 !== sha) counts.badBody++;
+      } catch (e) {
+        counts.errors++;
+        if (errors.length < 5) errors.push(String(e));
+      }
+    });
+    await chaos;
+    const refusedReplays = await metric(/strangler_proxy_fallbacks_total\{route="inventory",upstream="inventory",reason="connect_failed"\} (\d+)/);
+    console.log(`# kill under load: ${JSON.stringify(counts)}, errors: ${errors.join(" | ")}, connect-failed replays ${refusedReplays}, error rate ${((counts.errors / counts.total) * 100).toFixed(3)} %`);
+    assert.equal(counts.total, 6_000, "the load ran to completion");
+    assert.ok(counts.errors / counts.total < 0.001, `${counts.errors}/${counts.total} errors: ${errors.join(" | ")}`);
+    assert.equal(counts.badBody, 0, "replayed POST bodies must arrive intact");
+    assert.ok(counts.monolith > 100 && counts.inventory > 100, "both sides answered");
+    await waitUntil(async () => (await get("/api/inventory/check")).headers["x-upstream"] === "inventory", 5_000);
+  });
+});

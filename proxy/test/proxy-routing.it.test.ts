@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import { runFlagsCommand } from "../src/flags/flags.command.js";
+import { send, stickyCookieOf, waitUntil } from "./helpers/http-client.js";
+import { removeDir, startTestProxy, testProxyEnv, type TestProxy } from "./helpers/test-proxy.js";
+import { startUpstream, type UpstreamProcess } from "./helpers/upstream-process.js";
+
+// Embedded flags (no UNLEASH_URL): the proxy reads DATA_DIR/flags.json; `strangler flags` edits it.
+// Upstreams are real processes (stand-ins naming themselves); the proxy runs in-process via runProxy.
+let monolith: UpstreamProcess;
+let inventory: UpstreamProcess;
+let users: UpstreamProcess;
+let proxy: TestProxy;
+const quiet = { out: () => undefined, err: (l: string) => console.error(l) };
+const setRollout = async (module: string, percent: number) => assert.equal(await runFlagsCommand(["set", module, String(percent)], proxy.env, quiet), 0);
+const upstreamOf = async (path: string, headers: Record<string, string> = {}) => (await send(`${proxy.url}${path}`, { headers })).headers["x-upstream"];
+
+before(async () => {
+  [monolith, inventory, users] = await Promise.all([startUpstream("monolith"), startUpstream("inventory"), startUpstream("users")]);
+  proxy = await startTestProxy(
+    testProxyEnv(monolith.url, [
+      { prefix: "/api/users", module: "users", flag: "strangler.users", url: users.url },
+      { prefix: "/api/inventory", module: "inventory", flag: "strangler.inventory", url: inventory.url },
+    ]),
+  );
+});
+after(async () => {
+  await proxy?.close();
+  await Promise.all([monolith, inventory, users].map((u) => u?.kill()));
+  if (proxy) removeDir(proxy.dataDir);
+});
+
+describe("proxy routing with embedded flags", () => {
+  it("when a route's flag is off, then the monolith answers, tagged with X-Upstream, a request id and X-Forwarded-*", async () => {
+    const r = await send(`${proxy.url}/api/inventory/check?productId=p1`, { headers: { host: "shop.example:8000" } });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers["x-upstream"], "monolith");
+    const seen = r.json<{ upstream: string; url: string; requestId: string; forwardedFor: string; forwardedHost: string }>();
+    assert.equal(seen.upstream, "monolith");
+    assert.equal(seen.url, "/api/inventory/check?productId=p1");
+    assert.match(r.headers["x-request-id"] as string, /^[0-9a-f-]{36}$/);
+    assert.equal(seen.requestId, r.headers["x-request-id"]);
+    assert.equal(seen.forwardedFor, "127.0.0.1");
+    assert.equal(seen.forwardedHost, "shop.example:8000");
+    assert.ok(stickyCookieOf(r), "a sticky session cookie is minted for a new visitor");
+    assert.match(r.headers["set-cookie"]![0]!, /HttpOnly; SameSite=Lax/);
+  });
+
+  it("when a client asks to close its connection, then the upstream connection stays keep-alive (hop-by-hop header not forwarded)", async () => {
+    const r = await send(`${proxy.url}/anything`, { headers: { connection: "close" } });
+    assert.notEqual(r.json().connection, "close", "the upstream must not be told to close the pooled socket");
+    assert.equal(r.headers.connection, "close", "the client's own connection is closed as asked");
+  });
+
+  it("when the client sends X-Request-Id, then it is propagated upstream and echoed back", async () => {
+    const r = await send(`${proxy.url}/anything`, { headers: { "x-request-id": "abc-123.test" } });
+    assert.equal(r.headers["x-request-id"], "abc-123.test");
+    assert.equal(r.json().requestId, "abc-123.test");
+  });
+
+  it("when the flags file is changed with `strangler flags set`, then traffic moves within about a second", async () => {
+    await setRollout("inventory", 100);
+    const ms = await waitUntil(async () => (await upstreamOf("/api/inventory/check")) === "inventory", 3_000);
+    console.log(`# embedded flags: file change → traffic moved in ${Math.round(ms)} ms`);
+    assert.ok(ms < 1_500, `took ${ms} ms`);
+    assert.equal((await send(`${proxy.url}/api/inventory/check`)).json().upstream, "inventory");
+  });
+
+  it("when a path only starts like a route (segment boundary) or is unlisted, then the monolith answers even at 100 %", async () => {
+    assert.equal(await upstreamOf("/api/inventoryX"), "monolith");
+    assert.equal(await upstreamOf("/api/inventory-v2/check"), "monolith");
+    assert.equal(await upstreamOf("/api/products"), "monolith");
+    assert.equal(await upstreamOf("/api/inventory?x=1"), "inventory");
+  });
+
+  it("when a user keeps their cookie at 50 %, then every request lands on the same side, and about half the users migrate", async () => {
+    await setRollout("users", 50);
+    await waitUntil(async () => (await send(`${proxy.url}/_strangler/status`)).json<{ routes: { module: string; rollout: number }[] }>().routes.find((r) => r.module === "users")!.rollout === 50, 3_000);
+    let migrated = 0;
+    for (let u = 0; u < 200; u++) {
+      const first = await send(`${proxy.url}/api/users/${u}`);
+      const cookie = stickyCookieOf(first)!;
+      for (let i = 0; i < 5; i++) assert.equal(await upstreamOf(`/api/users/${u}`, { cookie }), first.headers["x-upstream"], `user ${u} switched sides`);
+      if (first.headers["x-upstream"] === "users") migrated++;
+    }
+    assert.ok(migrated > 70 && migrated < 130, `${migrated}/200 migrated at 50 %`);
+  });
+
+  it("when a Bearer token carries a sub, then the side follows the user, not the cookie", async () => {
+    const token = (sub: string) => `Bearer x.${Buffer.from(JSON.stringify({ sub })).toString("base64url")}.sig`;
+    for (let u = 0; u < 40; u++) {
+      const side = await upstreamOf("/api/users/me", { authorization: token(`user-${u}`) });
+      assert.equal(await upstreamOf("/api/users/me", { authorization: token(`user-${u}`), cookie: "strangler_sid=aaaaaaaa1111" }), side);
+    }
+  });
+
+  it("when a large body is POSTed, then it arrives byte for byte at the service and at the monolith", async () => {
+    const body = randomBytes(3 * 1024 * 1024 + 17);
+    const sha = createHash("sha256").update(body).digest("hex");
+    for (const [path, expected] of [["/api/inventory/update", "inventory"], ["/api/other/upload", "monolith"]] as const) {
+      const r = await send(`${proxy.url}${path}`, { method: "POST", body, headers: { "content-type": "application/octet-stream" } });
+      assert.equal(r.headers["x-upstream"], expected);
+      assert.deepEqual([r.json().bodyBytes, r.json().bodySha256], [body.length, sha], expected);
+    }
+    async function* chunked() {
+      for (let i = 0; i < 64; i++) yield body.subarray(i * 50_000, (i + 1) * 50_000);
+    }
+    const streamed = await send(`${proxy.url}/api/inventory/update`, { method: "POST", body: chunked() });
+    const first = body.subarray(0, 64 * 50_000);
+    assert.equal(streamed.json().bodySha256, createHash("sha256").update(first).digest("hex"), "chunked upload intact");
+  });
+
+  it("serves its own /health, /metrics and /_strangler/status, which never reach an upstream", async () => {
+    const health = await send(`${proxy.url}/health`);
+    assert.deepEqual([health.status, health.json(), health.headers["x-upstream"]], [200, { status: "ok" }, "proxy"]);
+    const metrics = (await send(`${proxy.url}/metrics`)).text;
+    assert.match(metrics, /strangler_proxy_requests_total\{route="inventory",upstream="inventory",status="200"\} \d+/);
+    assert.match(metrics, /strangler_proxy_flag_decisions_total\{route="users",decision="service"\} \d+/);
+    assert.match(metrics, /strangler_proxy_breaker_state\{upstream="inventory"\} 0/);
+    const status = (await send(`${proxy.url}/_strangler/status`)).json<{ routes: { module: string; enabled: boolean; rollout: number; traffic: { lastMinute: { service: number } } }[] }>();
+    const inv = status.routes.find((r) => r.module === "inventory")!;
+    assert.deepEqual([inv.enabled, inv.rollout], [true, 100]);
+    assert.ok(inv.traffic.lastMinute.service > 0);
+  });
+});
