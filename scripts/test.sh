@@ -61,6 +61,9 @@ want events && { scripts/services/kafka.sh start || exit 1; }
 suite events "TEST_DB=postgres" $(find tests/events -name '*.it.test.ts' | sort)
 want proxy && { scripts/services/unleash.sh start || exit 1; }
 suite proxy "" $(find proxy/test -name '*.it.test.ts' | sort)
+# The shipped artefacts against the real stack: Postman collection with newman, fortio against the overload limit.
+want stack && { scripts/services/all.sh start || exit 1; }
+suite stack "" $(find tests/stack -name '*.stack.test.ts' | sort)
 suite e2e "TEST_DB=postgres" $(find tests/e2e -name '*.test.ts' 2>/dev/null | sort)
 suite deploy "" $(find tests/deploy -name '*.test.ts' | sort)
 # The image's build script, then its ENTRYPOINT/CMD/ENV started natively (no Docker engine here).

@@ -1,0 +1,105 @@
+import { mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import { poolQuery, type Query } from "./event-state.js";
+import { dropNamespace, kafkaEnv, newNamespace } from "./kafka.js";
+import { ensureTemplateDatabase } from "./local-services.js";
+import { ROOT, startRole, type RoleProcess } from "./processes.js";
+import { createRouteFlags, type RouteFlags, type RouteModule } from "./route-flags.js";
+import { createTestDatabase } from "./test-db.js";
+
+export const STACK_JWT_SECRET = "stack-secret-stack-secret-stack-secret-01";
+
+/** Settings a shell may have exported (`. scripts/services/env.sh`) that a stack must not inherit by accident. */
+const CLEAN_ENV = {
+  DATABASE_URL: "",
+  KAFKA_BROKERS: "",
+  KAFKA_NAMESPACE: "",
+  USERS_SERVICE_URL: "",
+  INVENTORY_SERVICE_URL: "",
+  ORDERS_SERVICE_URL: "",
+  UNLEASH_URL: "",
+  ROUTES_FILE: "",
+};
+
+export interface StackOptions {
+  /** Names the run directory, the Kafka namespace and the flags. */
+  label: string;
+  /** Real PostgreSQL (a throwaway database from the migrated template; default) or embedded PGlite. */
+  database?: "postgres" | "embedded";
+  /** Real Kafka in a namespace of its own; otherwise events go over the in-process transport. */
+  kafka?: boolean;
+  /** Extracted services to start as their own processes (same code, same database). */
+  services?: RouteModule[];
+  /** Start the proxy (real Unleash, flags of this stack) with these rollouts already set. */
+  proxy?: Partial<Record<RouteModule, number>>;
+  /** Added to every process's environment. */
+  env?: Record<string, string>;
+  proxyEnv?: Record<string, string>;
+}
+
+/** The real processes of one run (built bin), on their own database, topics and flags. */
+export interface Stack {
+  readonly dir: string;
+  readonly databaseUrl?: string;
+  /** SQL against the stack's database (PostgreSQL only). */
+  readonly query: Query;
+  readonly monolith: RoleProcess;
+  readonly services: Partial<Record<RouteModule, RoleProcess>>;
+  readonly proxy?: RoleProcess;
+  readonly flags?: RouteFlags;
+  /** The environment every process of this stack got (minus PORT/DATA_DIR). */
+  readonly env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startStack(o: StackOptions): Promise<Stack> {
+  const dir = path.join(ROOT, ".run", o.label, `${Date.now()}-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const embedded = o.database === "embedded";
+  if (!embedded) await ensureTemplateDatabase();
+  const db = embedded ? undefined : await createTestDatabase();
+  const ns = o.kafka ? newNamespace(o.label) : undefined;
+  const env: Record<string, string> = {
+    ...CLEAN_ENV,
+    JWT_SECRET: STACK_JWT_SECRET,
+    LOG_LEVEL: "warn",
+    ...(db ? { DATABASE_URL: db.databaseUrl! } : {}),
+    ...(ns ? kafkaEnv(ns) : {}),
+    ...o.env,
+  };
+  const started: RoleProcess[] = [];
+  const cleanup: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const p of started.reverse()) await p.stop().catch(() => undefined);
+    for (const c of cleanup) await c().catch(() => undefined);
+  };
+  if (db) cleanup.push(() => db.drop());
+  if (ns) cleanup.push(() => dropNamespace(ns));
+  try {
+    const role = async (args: string[], name: string, extra: Record<string, string> = {}) => {
+      const p = await startRole(args, { ...env, DATA_DIR: path.join(dir, name), ...extra }, 90_000);
+      started.push(p);
+      return p;
+    };
+    const monolith = await role(["monolith"], "monolith");
+    const services: Stack["services"] = {};
+    for (const m of o.services ?? []) services[m] = await role(["service", m], m);
+    let proxy: RoleProcess | undefined;
+    let flags: RouteFlags | undefined;
+    if (o.proxy) {
+      const urls = Object.fromEntries(Object.entries(services).map(([m, p]) => [m, p.url]));
+      const f = createRouteFlags(dir, o.label, monolith.url, urls);
+      flags = f;
+      cleanup.push(() => f.remove());
+      for (const [m, pct] of Object.entries(o.proxy)) await f.set(m as RouteModule, pct);
+      proxy = await role(["proxy"], "proxy", { ...f.env, ...o.proxyEnv });
+    }
+    const pool = db ? poolQuery(db.databaseUrl!) : undefined;
+    if (pool) cleanup.unshift(() => pool.end());
+    const query: Query = pool ?? (() => Promise.reject(new Error("no SQL access to an embedded database")));
+    return { dir, databaseUrl: db?.databaseUrl, query, monolith, services, proxy, flags, env, close: async () => (await close(), rmSync(dir, { recursive: true, force: true })) };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
