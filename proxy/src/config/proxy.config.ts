@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Joi from "joi";
+import { deepFreeze } from "../../../src/platform/config/deep-freeze.js";
 
 /** The packaged route table proxy/routes.yaml, found from proxy/src/config and from dist/proxy/src/config. */
 export const DEFAULT_ROUTES_FILE = packagedRoutesFile();
@@ -160,7 +161,3 @@ export function loadProxyConfig(env: NodeJS.ProcessEnv = process.env, purpose: "
   } satisfies ProxyConfig);
 }
 
-function deepFreeze<T>(o: T): T {
-  if (o && typeof o === "object") for (const value of Object.values(o)) deepFreeze(value);
-  return Object.freeze(o);
-}

@@ -1,4 +1,5 @@
 import Joi from "joi";
+import { deepFreeze } from "./deep-freeze.js";
 
 /**
  * Every setting of every role, validated once at start-up by one Joi schema (abortEarly: false, so all
@@ -101,7 +102,3 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { serving = tru
   } satisfies AppConfig);
 }
 
-function deepFreeze<T>(o: T): T {
-  if (o && typeof o === "object") for (const v of Object.values(o)) deepFreeze(v);
-  return Object.freeze(o);
-}
