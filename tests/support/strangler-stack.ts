@@ -6,6 +6,7 @@ import { ensureTemplateDatabase } from "./local-services.js";
 import { ROOT, startRole, type RoleProcess } from "./processes.js";
 import { createRouteFlags, type RouteFlags, type RouteModule } from "./route-flags.js";
 import { createTestDatabase } from "./test-db.js";
+import { eventually } from "./fixtures.js";
 
 export const STACK_JWT_SECRET = "stack-secret-stack-secret-stack-secret-01";
 
@@ -93,6 +94,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       cleanup.push(() => f.remove());
       for (const [m, pct] of Object.entries(o.proxy)) await f.set(m as RouteModule, pct);
       proxy = await role(["proxy"], "proxy", { ...f.env, ...o.proxyEnv });
+      await flagsApplied(proxy.url, o.proxy);
     }
     const pool = db ? poolQuery(db.databaseUrl!) : undefined;
     if (pool) cleanup.unshift(() => pool.end());
@@ -102,4 +104,16 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     await close();
     throw e;
   }
+}
+
+/**
+ * Waits until the proxy evaluates every route at its rollout: Unleash serves client flags from a revision cache
+ * (~1 s), so a proxy started right after `flags set` may first see the flag as it was before.
+ */
+async function flagsApplied(proxyUrl: string, rollouts: Partial<Record<RouteModule, number>>): Promise<void> {
+  type Status = { routes: { module: string; enabled: boolean; rollout: number | null }[] };
+  await eventually(async () => {
+    const { routes } = (await (await fetch(`${proxyUrl}/_strangler/status`)).json()) as Status;
+    return Object.entries(rollouts).every(([m, pct]) => routes.some((r) => r.module === m && r.enabled && r.rollout === pct));
+  }, `proxy flags at ${JSON.stringify(rollouts)}`, 15_000);
 }

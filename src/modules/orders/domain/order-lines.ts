@@ -28,8 +28,15 @@ export function mergeItems(items: OrderItem[]): OrderItem[] {
       message: "order is invalid",
       details: [...new Set(conflicts)].map((productId) => ({ field: "items", message: `productId ${productId} appears with different unitPrice values`, productId })),
     });
-  return [...merged.values()].sort((a, b) => (a.productId < b.productId ? -1 : 1));
+  const lines = [...merged.values()].sort((a, b) => (a.productId < b.productId ? -1 : 1));
+  // Each line is within the schema's limits, but their product may not fit orders.total_amount (a 500 from PostgreSQL).
+  if (totalCents(lines) > MAX_TOTAL_CENTS)
+    throw new AppError({ code: "ORDERS.INVALID_BODY", httpStatus: 400, message: "order is invalid", details: [{ field: "items", message: `the order total exceeds ${centsToDecimal(MAX_TOTAL_CENTS)}` }] });
+  return lines;
 }
+
+/** orders.total_amount is DECIMAL(14,2): the largest order total, in cents. */
+export const MAX_TOTAL_CENTS = 99_999_999_999_999n;
 
 export const totalCents = (items: OrderItem[]): bigint => items.reduce((sum, i) => sum + toCents(i.unitPrice) * BigInt(i.quantity), 0n);
 
