@@ -64,10 +64,15 @@ suite proxy "" $(find proxy/test -name '*.it.test.ts' | sort)
 # The shipped artefacts against the real stack: Postman collection with newman, fortio against the overload limit.
 want stack && { scripts/services/all.sh start || exit 1; }
 suite stack "" $(find tests/stack -name '*.stack.test.ts' | sort)
+# Resilience (issue 6): broker/PostgreSQL/Unleash outages, killed service, oversell, fuzzed input, auth.
+want faults && { scripts/services/all.sh start || exit 1; }
+suite faults "" $(find tests/faults -name '*.faults.test.ts' | sort)
 suite e2e "TEST_DB=postgres" $(find tests/e2e -name '*.test.ts' 2>/dev/null | sort)
 suite deploy "" $(find tests/deploy -name '*.test.ts' | sort)
 # The image's build script, then its ENTRYPOINT/CMD/ENV started natively (no Docker engine here).
 step image bash scripts/smoke-image.sh
+# The benchmark harness in its short mode (figures go to .run/bench/results, not the committed ones).
+step bench-smoke node --import tsx bench/run.ts --smoke
 
 echo
 [ ${#BROKEN[@]} -eq 0 ] || echo "failing: ${BROKEN[*]}"

@@ -18,7 +18,7 @@ describe("proxy configuration", () => {
     const c = loadProxyConfig({});
     assert.equal(c.port, 8000);
     assert.equal(c.flags.mode, "embedded");
-    assert.equal(c.flags.refreshMs, 1000);
+    assert.equal(c.flags.refreshMs, 500);
     assert.equal(c.flags.environment, "development");
     assert.equal(c.flags.project, "default");
     assert.equal(c.routesFile, DEFAULT_ROUTES_FILE);

@@ -86,7 +86,7 @@ const schema = Joi.object({
   UNLEASH_PROJECT: Joi.string().default("default"),
   UNLEASH_METRICS_INTERVAL_MS: Joi.alternatives(Joi.valid(0), ms(1000)).default(60_000),
   UNLEASH_TIMEOUT_MS: ms(100).default(3_000),
-  FLAGS_REFRESH_MS: ms(100).max(3_600_000).default(1_000),
+  FLAGS_REFRESH_MS: ms(100).max(3_600_000).default(500),
   DATA_DIR: Joi.string().default("./data"),
   FLAGS_FILE: Joi.string(),
   UPSTREAM_TIMEOUT_MS: ms(10).default(10_000),

@@ -51,7 +51,7 @@ export async function runFlagsCommand(args: string[], env: NodeJS.ProcessEnv, io
         const route = findRoute(routes, rest[0]!);
         const percent = parsePercent(rest[1]!);
         await store.setRollout(route.flag, percent, describe(route));
-        io.out(`${route.module}: ${route.flag} on at ${percent}% in ${store.where}; the running proxy picks it up within FLAGS_REFRESH_MS (~1 s)`);
+        io.out(`${route.module}: ${route.flag} on at ${percent}% in ${store.where}; the running proxy picks it up within about a second (FLAGS_REFRESH_MS)`);
         return EXIT_OK;
       }
       case "on":
