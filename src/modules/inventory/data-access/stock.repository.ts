@@ -42,12 +42,17 @@ export function createStockRepository(db: Database) {
      */
     reserveForOrder(event: EventEnvelope<{ orderId: string; items: { productId: string; quantity: number }[] }>): Promise<ReservationOutcome> {
       return prisma.$transaction(async (tx) => {
-        if (!(await recordInbox(tx, "inventory", event))) return "duplicate";
         const { orderId, items } = event.payload;
+        // Inbox (per eventId) and reservation claim (per orderId) in one round trip: nothing is claimed for an
+        // event seen before, and an order already reserved — or cancelled before it was placed — is not claimed again.
         const claimed = await tx.$executeRaw`
-          INSERT INTO inventory.reservations (order_id, items, status) VALUES (${orderId}::uuid, ${JSON.stringify(items)}::jsonb, 'Reserved')
+          WITH seen AS (
+            INSERT INTO inventory.inbox (event_id, type) VALUES (${event.eventId}::uuid, ${event.type})
+            ON CONFLICT (event_id) DO NOTHING RETURNING 1)
+          INSERT INTO inventory.reservations (order_id, items, status)
+          SELECT ${orderId}::uuid, ${JSON.stringify(items)}::jsonb, 'Reserved' WHERE EXISTS (SELECT 1 FROM seen)
           ON CONFLICT (order_id) DO NOTHING`;
-        if (claimed === 0) return "duplicate"; // already reserved, or cancelled before it was placed
+        if (claimed === 0) return "duplicate";
         const ids = items.map((i) => i.productId);
         // Lock the rows in a fixed order so concurrent reservations cannot deadlock.
         const rows = await tx.$queryRaw<StockLevel[]>`

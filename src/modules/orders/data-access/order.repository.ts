@@ -107,8 +107,17 @@ export function createOrderRepository(db: Database) {
         return true;
       });
     },
-    async markStockReserved(tx: Prisma.TransactionClient, orderId: string): Promise<void> {
-      await tx.$executeRaw`UPDATE orders.orders SET stock_status = 'Reserved', updated_at = now() WHERE id = ${orderId}::uuid AND stock_status = 'Pending'`;
+    /**
+     * Records `event` in the inbox and marks the order's stock Reserved in ONE statement (one round trip, atomic):
+     * a redelivered event changes nothing.
+     */
+    async markStockReserved(event: EventEnvelope, orderId: string): Promise<void> {
+      await prisma.$executeRaw`
+        WITH seen AS (
+          INSERT INTO orders.inbox (event_id, type) VALUES (${event.eventId}::uuid, ${event.type})
+          ON CONFLICT (event_id) DO NOTHING RETURNING 1)
+        UPDATE orders.orders SET stock_status = 'Reserved', updated_at = now()
+        WHERE id = ${orderId}::uuid AND stock_status = 'Pending' AND EXISTS (SELECT 1 FROM seen)`;
     },
     /** Cancels a Created order whose stock was rejected (emitting order-cancelled); true when it was cancelled now. */
     async cancelForStock(tx: Prisma.TransactionClient, orderId: string, reason: string, event: (o: { userId: string; at: string }) => EventEnvelope): Promise<boolean> {

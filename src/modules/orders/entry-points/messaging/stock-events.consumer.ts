@@ -14,7 +14,7 @@ export function createStockEventHandlers(deps: { repo: OrderRepository; logger: 
     [STOCK_RESERVED]: {
       payload: stockReservedSchema,
       async handle(event) {
-        await deps.repo.onceInTransaction(event, (tx) => deps.repo.markStockReserved(tx, event.payload.orderId));
+        await deps.repo.markStockReserved(event, event.payload.orderId);
       },
     },
     [STOCK_REJECTED]: {
