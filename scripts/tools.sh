@@ -16,7 +16,9 @@ BIN=$ROOT/.tools/bin
 
 # name | main package | module | version | extra -ldflags (version stamping)
 TOOLS=(
-  "helm|helm.sh/helm/v3/cmd/helm|helm.sh/helm/v3|v3.22.0|-X helm.sh/helm/v3/internal/version.version=v3.22.0"
+  # helm's Makefile stamps the Kubernetes version it was built against (client-go v0.37 → 1.37); without it `helm
+  # template` assumes v1.20 and refuses charts with kubeVersion >= 1.25
+  "helm|helm.sh/helm/v3/cmd/helm|helm.sh/helm/v3|v3.22.0|-X helm.sh/helm/v3/internal/version.version=v3.22.0 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=37 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=37"
   "kubeconform|github.com/yannh/kubeconform/cmd/kubeconform|github.com/yannh/kubeconform|v0.8.0|-X main.version=v0.8.0"
   # fortio >= 1.69 needs grol.io/grol, which the Go module proxy here refuses (host not allowed)
   "fortio|fortio.org/fortio|fortio.org/fortio|v1.68.2|"
