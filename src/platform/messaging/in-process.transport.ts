@@ -20,7 +20,9 @@ export function createInProcessTransport(logger: Logger, lanes = 8): MessageTran
       const byLane = new Map<number, OutboundMessage[]>();
       for (const m of messages) {
         const lane = laneOf(m.key, lanes);
-        byLane.set(lane, [...(byLane.get(lane) ?? []), m]);
+        const list = byLane.get(lane);
+        if (list) list.push(m);
+        else byLane.set(lane, [m]);
       }
       const deliveries: Promise<void>[] = [];
       for (const group of groups.values()) {

@@ -13,7 +13,7 @@ export interface OutboxRelayOptions {
   leaseMs: number;
 }
 
-type Row = { id: bigint; topic: string; key: string; envelope: unknown };
+type Row = { id: bigint; topic: string; key: string; envelope: string };
 
 /**
  * Publishes a module's outbox rows. Rows are claimed with a short lease (FOR UPDATE SKIP LOCKED, no transaction held
@@ -30,7 +30,7 @@ export function createOutboxRelay(o: OutboxRelayOptions) {
       WHERE c.sent_at IS NULL AND (c.locked_until IS NULL OR c.locked_until < now())
         AND NOT EXISTS (SELECT 1 FROM ${t} p WHERE p.key = c.key AND p.sent_at IS NULL AND p.id < c.id)
       ORDER BY c.id LIMIT $1 FOR UPDATE SKIP LOCKED)
-    RETURNING id, topic, key, envelope`;
+    RETURNING id, topic, key, envelope::text AS envelope`; // as text: published as stored, never parsed and re-serialised
   const log = o.logger.child({ component: "outbox-relay", schema: o.schema });
   let running = false;
   let wake: (() => void) | undefined;
@@ -57,11 +57,15 @@ export function createOutboxRelay(o: OutboxRelayOptions) {
     const ids = rows.map((r) => r.id);
     try {
       const byTopic = new Map<string, Row[]>();
-      for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
+      for (const r of rows) {
+        const list = byTopic.get(r.topic);
+        if (list) list.push(r);
+        else byTopic.set(r.topic, [r]);
+      }
       for (const [topic, list] of byTopic)
         await o.transport.publish(
           topic,
-          list.map((r) => ({ key: r.key, value: typeof r.envelope === "string" ? r.envelope : JSON.stringify(r.envelope), headers: { "content-type": "application/json" } })),
+          list.map((r) => ({ key: r.key, value: r.envelope, headers: { "content-type": "application/json" } })),
         );
     } catch (e) {
       await o.prisma.$executeRawUnsafe(`UPDATE ${t} SET locked_until = NULL, last_error = $2 WHERE id = ANY($1::bigint[])`, ids, String((e as Error).message ?? e).slice(0, 500));
