@@ -90,8 +90,8 @@ EOF
 JAVA_ARGS=(-Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true
   -Dlog4j.configuration="file:$RUN_DIR/log4j.properties" -Dkafka.logs.dir="$RUN_DIR" -cp "$LIBS/*")
 
-alive() { local st; st=$(ps -o stat= -p "$1" 2>/dev/null) && [ -n "$st" ] && [ "${st:0:1}" != Z ]; } # zombie = dead
-pid() { [ -f "$PID_FILE" ] && alive "$(cat "$PID_FILE")" && cat "$PID_FILE"; }
+# shellcheck source=scripts/services/lib.sh
+. "$ROOT/scripts/services/lib.sh"
 port_open() { (exec 3<>/dev/tcp/127.0.0.1/9092) 2>/dev/null; }
 ready() {
   if command -v kcat >/dev/null; then
@@ -128,13 +128,7 @@ start() {
 }
 
 stop() {
-  local p
-  p=$(pid) || { log "not running"; rm -f "$PID_FILE"; return 0; }
-  log "stopping (pid $p)"
-  kill -TERM "$p" 2>/dev/null || true
-  for _ in $(seq 1 300); do alive "$p" || break; sleep 0.1; done # <= 30 s
-  if alive "$p"; then log "still alive after 30s, SIGKILL"; kill -KILL "$p" 2>/dev/null || true; sleep 0.5; fi
-  rm -f "$PID_FILE"
+  stop_pid 30 || return 0
   log "stopped (data kept in ${DATA#"$ROOT"/})"
 }
 

@@ -37,8 +37,8 @@ install() {
   (cd "$APP_DIR" && npm ci --no-audit --no-fund --loglevel=error --cache "$ROOT/.tools/npm-cache")
 }
 
-alive() { local st; st=$(ps -o stat= -p "$1" 2>/dev/null) && [ -n "$st" ] && [ "${st:0:1}" != Z ]; } # zombie = dead
-pid() { [ -f "$PID_FILE" ] && alive "$(cat "$PID_FILE")" && cat "$PID_FILE"; }
+# shellcheck source=scripts/services/lib.sh
+. "$ROOT/scripts/services/lib.sh"
 healthy() { curl -fsS -m 2 -o /dev/null "$BASE/health" 2>/dev/null; }
 http_code() { curl -sS -m 5 -o /dev/null -w '%{http_code}' "$@" 2>/dev/null || true; }
 
@@ -79,14 +79,7 @@ start() {
 }
 
 stop() {
-  local p
-  p=$(pid) || { log "not running"; rm -f "$PID_FILE"; return 0; }
-  log "stopping (pid $p)"
-  kill -TERM "$p" 2>/dev/null || true
-  for _ in $(seq 1 50); do alive "$p" || break; sleep 0.1; done # <= 5 s
-  if alive "$p"; then log "still alive, SIGKILL"; kill -KILL "$p" 2>/dev/null || true; fi
-  for _ in $(seq 1 20); do alive "$p" || break; sleep 0.1; done
-  rm -f "$PID_FILE"
+  stop_pid 5 || return 0
 }
 
 status() {
