@@ -5,12 +5,12 @@
 # The build logic lives in scripts/build.sh, which CI also runs natively; scripts/smoke-image.sh starts
 # the result with the ENTRYPOINT/CMD/ENV below (it reads them from this file).
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /src
 COPY . .
 RUN bash scripts/build.sh /out
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 COPY --from=build /out/ /app/
 RUN mkdir -p /data && chown 1000:1000 /data

@@ -11,6 +11,10 @@ mkdir -p reports
 # shellcheck source=/dev/null
 [ -f ../shared/prisma-offline/env.sh ] && . ../shared/prisma-offline/env.sh
 export NODE_OPTIONS="${NODE_OPTIONS:-} --no-warnings=ExperimentalWarning"
+# The supported runtime (package.json "engines"): scripts/node.sh installs it into .tools/node.
+[ -x .tools/node/bin/node ] && export PATH="$ROOT/.tools/node/bin:$PATH"
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) === 24 ? 0 : 1)' ||
+  { echo "npm test needs Node.js 24 (found $(node -v)): run scripts/node.sh, or install Node 24 LTS" >&2; exit 1; }
 PASSED=0 FAILED=0 BROKEN=()
 ONLY=" $* "
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Local Unleash server (unleash-server 7.5.1 from npm, runs on Node 20) for Strangler dev/tests.
+# Local Unleash server (unleash-server 7.5.1 from npm) for Strangler dev/tests.
 #
 #   scripts/services/unleash.sh install|start|stop|restart|status|env|reset
 #

@@ -16,8 +16,8 @@ const dockerfile = readFileSync(path.join(ROOT, "Dockerfile"), "utf8");
 const OWN_SCRIPTS = ["scripts/build.sh", "scripts/smoke-image.sh", "scripts/compose-tool.sh", "scripts/ci/newman.sh", "istio/run-breaker-test.sh"];
 
 describe("Dockerfile", () => {
-  it("is multi-stage on node:20-bookworm-slim and builds with scripts/build.sh", () => {
-    assert.deepEqual(rt.from, ["node:20-bookworm-slim", "node:20-bookworm-slim"]);
+  it("is multi-stage on node:24-bookworm-slim and builds with scripts/build.sh", () => {
+    assert.deepEqual(rt.from, ["node:24-bookworm-slim", "node:24-bookworm-slim"]);
     assert.match(dockerfile, /^RUN bash scripts\/build\.sh \S+$/m);
     assert.match(dockerfile, /^COPY --from=build /m);
   });

@@ -1,15 +1,10 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { isDatabaseUnavailable } from "../db/db-errors.js";
 import { AppError, dependencyUnavailable, isAppError } from "./app-error.js";
+import { errorBody, type ErrorBody } from "./error-body.js";
 import { currentRequestId } from "../logger/request-context.js";
 import type { Logger } from "../logger/logger.js";
 
-export interface ErrorBody {
-  code: string;
-  message: string;
-  details?: readonly unknown[];
-  correlationId: string | undefined;
-}
 
 // Errors raised by express/body-parser before our code runs: map them to client errors, never 500.
 function fromFrameworkError(err: { type?: string; status?: number; expose?: boolean; message?: string }): AppError | undefined {
@@ -40,10 +35,10 @@ export function toErrorResponse(err: unknown, logger: Logger): { status: number;
   if (appError && appError.isOperational) {
     const level = appError.httpStatus >= 500 ? "warn" : "debug";
     logger[level]("request failed", { code: appError.code, status: appError.httpStatus, cause: describeCause(appError.cause) });
-    return { status: appError.httpStatus, body: { code: appError.code, message: appError.message, details: appError.details, correlationId } };
+    return { status: appError.httpStatus, body: errorBody(appError.code, appError.message, correlationId, appError.details) };
   }
   logger.error("unexpected error", { error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) });
-  return { status: 500, body: { code: "INTERNAL", message: "internal error", correlationId } };
+  return { status: 500, body: errorBody("INTERNAL", "internal error", correlationId) };
 }
 
 const describeCause = (c: unknown): string | undefined => (c instanceof Error ? c.message : c === undefined ? undefined : String(c));
