@@ -1,3 +1,22 @@
+import type { RouteDefinition } from "../config/routes-file.js";
+import type { Upstream } from "../upstream/upstream.js";
+
+/** A route of the compiled table: prefix → module → its extracted service, behind `flag`. */
+export interface CompiledRoute {
+  readonly index: number;
+  readonly prefix: string;
+  readonly module: string;
+  readonly flag: string;
+  readonly description?: string;
+  readonly service: Upstream;
+}
+
+/** Binds each route of the file to its module's upstream; `index` is its slot in the traffic window. */
+export function compileRoutes(routes: readonly RouteDefinition[], services: readonly Upstream[]): CompiledRoute[] {
+  const byName = new Map(services.map((s) => [s.name, s]));
+  return routes.map((r, index) => ({ ...r, index, service: byName.get(r.module)! }));
+}
+
 /** Anything with a path prefix can be matched (the proxy matches its compiled routes). */
 export interface PrefixRoute {
   readonly prefix: string;

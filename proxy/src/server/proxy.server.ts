@@ -3,17 +3,19 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "../../../src/platform/logger/logger.js";
 import type { ProxyConfig } from "../config/proxy.config.js";
 import type { RouteTableDefinition } from "../config/routes-file.js";
+import { createFallback } from "../fallback/fallback.js";
 import { createFlagDecider } from "../flags/flag-decider.js";
 import type { FlagSource } from "../flags/flag-source.js";
+import { createObserver } from "../observability/observe.js";
 import { createProxyMetrics } from "../observability/proxy-metrics.js";
 import { TrafficWindow } from "../observability/traffic-window.js";
-import { compileRouteMatcher } from "../routing/route-table.js";
+import { createPipeline, createRelayHook } from "../request/pipeline.js";
+import { ProxyRequest } from "../request/proxy-request.js";
+import { compileRouteMatcher, compileRoutes } from "../routing/route-table.js";
 import { createStatusApp } from "../status/status.router.js";
 import { startHealthPoller } from "../upstream/health-poller.js";
 import { Upstream } from "../upstream/upstream.js";
-import { createProxyHandler } from "./proxy-handler.js";
-import { createProxyHooks } from "./proxy-hooks.js";
-import { ProxyRequest, type CompiledRoute } from "./proxy-request.js";
+import type { BreakerState } from "../upstream/upstream-breaker.js";
 
 export interface RunningProxy {
   readonly port: number;
@@ -28,28 +30,28 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
   const startedAt = new Date();
   const all: Upstream[] = [];
   const metrics = createProxyMetrics({ upstreams: () => all, flagsReady: () => flags.isReady() });
-  const plugin = createProxyHooks({ monolith: () => monolith, metrics, logger });
-  const monolith = new Upstream(table.monolith, { withBreaker: false, plugin });
-  const services = table.services.map((d) => new Upstream(d, { withBreaker: true, plugin }));
+  const fallback = createFallback({ metrics, logger });
+  const onResponse = createRelayHook(metrics);
+  const monolith = new Upstream(table.monolith, { withBreaker: false, hooks: { onResponse, onFailure: fallback.answer } });
+  const onBreakerChange = breakerLog(logger);
+  const services = table.services.map((d) => new Upstream(d, { withBreaker: true, hooks: { onResponse, onFailure: fallback.replayingOn(monolith) }, onBreakerChange }));
   all.push(monolith, ...services);
-  const byName = new Map(services.map((s) => [s.name, s]));
-  const routes: CompiledRoute[] = table.routes.map((r, index) => ({ ...r, index, service: byName.get(r.module)! }));
-  for (const s of services) watchBreaker(s, logger);
+  const routes = compileRoutes(table.routes, services);
 
   const traffic = new TrafficWindow(routes.length + 1);
   const unlistedIndex = routes.length;
   const admin = createStatusApp({ routes, monolith, services, flags, traffic, unlistedIndex, startedAt }, metrics.registry);
-  const handler = createProxyHandler({
+  const accessLog = config.logLevel === "debug" || config.logLevel === "silly" ? (entry: Record<string, unknown>) => logger.debug("request", entry) : undefined;
+  const handler = createPipeline({
     match: compileRouteMatcher(routes),
     monolith,
     toService: createFlagDecider(flags),
+    fallback,
+    observe: createObserver({ metrics, traffic, unlistedIndex, monolith, accessLog }),
     metrics,
-    traffic,
-    unlistedIndex,
     cookie: config.cookie,
     replayBodyMaxBytes: config.replayBodyMaxBytes,
     admin: admin as unknown as http.RequestListener,
-    accessLog: config.logLevel === "debug" || config.logLevel === "silly" ? (entry) => logger.debug("request", entry) : undefined,
   });
   const health = startHealthPoller(all, { intervalMs: config.healthPollMs, timeoutMs: config.healthTimeoutMs, logger });
 
@@ -93,9 +95,16 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
   };
 }
 
-function watchBreaker(upstream: Upstream, logger: Logger): void {
-  const log = logger.child({ component: "breaker", upstream: upstream.name });
-  upstream.breaker?.on("open", () => log.warn("breaker open: traffic for this service goes to the monolith"));
-  upstream.breaker?.on("halfOpen", () => log.info("breaker half-open: the next request probes the service"));
-  upstream.breaker?.on("close", () => log.info("breaker closed: service back in rotation"));
+/**
+ * Logs what an operator acts on: a service taken out of rotation (open, from closed) and put back (closed). The
+ * open ⇄ half-open cycle of a service that stays down is at debug, so an upstream that is down for hours (or that
+ * no flag sends traffic to) does not write a line every reset timeout.
+ */
+function breakerLog(logger: Logger): (upstream: Upstream, state: BreakerState, previous: BreakerState) => void {
+  const log = logger.child({ component: "breaker" });
+  return (upstream, state, previous) => {
+    if (state === "open" && previous === "closed") log.warn("breaker open: traffic for this service goes to the monolith", { upstream: upstream.name });
+    else if (state === "closed") log.info("breaker closed: service back in rotation", { upstream: upstream.name });
+    else log.debug(state === "halfOpen" ? "breaker half-open: the next request probes the service" : "breaker open again: the probe failed", { upstream: upstream.name });
+  };
 }

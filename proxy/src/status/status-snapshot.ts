@@ -1,6 +1,6 @@
 import type { FlagSource } from "../flags/flag-source.js";
 import type { TrafficWindow } from "../observability/traffic-window.js";
-import type { CompiledRoute, ProxyRequest } from "../server/proxy-request.js";
+import type { CompiledRoute } from "../routing/route-table.js";
 import type { Upstream } from "../upstream/upstream.js";
 
 export interface StatusSources {

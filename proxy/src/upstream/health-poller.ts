@@ -2,9 +2,9 @@ import type { Logger } from "../../../src/platform/logger/logger.js";
 import type { Upstream } from "./upstream.js";
 
 /**
- * Polls GET <upstream>/health every `intervalMs` (timeout `timeoutMs`) and records the result on the
- * upstream for the status page and /metrics. An extracted service that fails its health check gets its
- * breaker opened, so traffic goes to the monolith before users hit errors; the breaker's half-open
+ * Polls GET <upstream>/health every `intervalMs` (timeout `timeoutMs`) and reports the result to the
+ * upstream (status page, /metrics). An extracted service that fails its health check gets its breaker opened
+ * by the upstream, so traffic goes to the monolith before users hit errors; the breaker's half-open
  * probe (a real request after BREAKER_RESET_TIMEOUT_MS) closes it again once the service is back.
  */
 export function startHealthPoller(upstreams: readonly Upstream[], options: { intervalMs: number; timeoutMs: number; logger: Logger }) {
@@ -25,20 +25,15 @@ export function startHealthPoller(upstreams: readonly Upstream[], options: { int
     }
     if (stopped) return;
     const was = upstream.health.healthy;
-    upstream.health.healthy = healthy;
-    upstream.health.checkedAt = new Date().toISOString();
-    upstream.health.error = error;
+    upstream.reportHealth(healthy, error);
     if (was !== healthy && was !== undefined) (healthy ? log.info : log.warn).call(log, `upstream ${healthy ? "healthy" : "unhealthy"}`, { upstream: upstream.name, error });
-    if (!healthy && upstream.breaker && !upstream.breaker.opened) upstream.breaker.open();
   }
 
-  const run = () => Promise.all(upstreams.map(check)).then(() => undefined);
-  const first = run();
+  const run = () => void Promise.all(upstreams.map(check));
+  run();
   const timer = setInterval(run, options.intervalMs);
   timer.unref();
   return {
-    /** Resolves after the first round of checks. */
-    first,
     stop(): void {
       stopped = true;
       clearInterval(timer);

@@ -1,45 +1,74 @@
 import http from "node:http";
 import https from "node:https";
-import type { ServerResponse } from "node:http";
-import { createProxyMiddleware, type Plugin } from "http-proxy-middleware";
+import type { ClientRequest, IncomingMessage } from "node:http";
+import { Readable } from "node:stream";
+import { createProxyMiddleware, type Options } from "http-proxy-middleware";
 import type CircuitBreaker from "opossum";
 import type { UpstreamDefinition } from "../config/routes-file.js";
 import type { UpstreamSettings } from "../config/proxy.config.js";
-import { breakerState, createUpstreamBreaker, type BreakerSettleable, type BreakerState } from "./upstream-breaker.js";
+import type { ProxyRequest, ProxyResponse } from "../request/proxy-request.js";
+import { classifyFailure, type FailureKind } from "./failure-kind.js";
+import { removeHopByHop, stripHopByHop } from "./hop-by-hop.js";
+import { breakerState, createUpstreamBreaker, settleBreaker, type BreakerState } from "./upstream-breaker.js";
 
 export interface UpstreamHealth {
-  healthy?: boolean;
-  checkedAt?: string;
-  error?: string;
+  readonly healthy?: boolean;
+  readonly checkedAt?: string;
+  readonly error?: string;
 }
 
-/**
- * One upstream (the monolith or an extracted service): its keep-alive agent sized to the concurrency
- * limit, its http-proxy-middleware instance, the in-flight count the limit applies to, and — for
- * extracted services — an opossum circuit breaker. `plugin` wires the proxy's event hooks.
- */
-/** What an upstream proxies: any incoming request the breaker can settle (the server's ProxyRequest). */
-export type UpstreamRequest = http.IncomingMessage & BreakerSettleable;
-type Req = UpstreamRequest;
+/** An exchange with an upstream that failed before its response could be relayed. */
+export interface UpstreamFailure {
+  readonly upstream: Upstream;
+  readonly req: ProxyRequest;
+  readonly res: ProxyResponse;
+  readonly kind: FailureKind;
+  readonly error: NodeJS.ErrnoException;
+}
 
+/** What the rest of the proxy does with an upstream's events (the upstream itself owns slots, breaker and health). */
+export interface UpstreamHooks {
+  /** The response head arrived, hop-by-hop headers already stripped, before it is relayed to the client. */
+  onResponse(req: ProxyRequest, proxyRes: IncomingMessage): void;
+  /** The exchange failed and the client is still there; the slot is released and the breaker settled. */
+  onFailure(failure: UpstreamFailure): void;
+}
+
+export interface UpstreamOptions {
+  readonly withBreaker: boolean;
+  readonly hooks: UpstreamHooks;
+  /** Breaker transitions, for the log (open = traffic goes to the monolith). */
+  readonly onBreakerChange?: (upstream: Upstream, state: BreakerState, previous: BreakerState) => void;
+}
+
+/** Connection refusals in a row that open a service's breaker at once (the error-rate rule needs volume). */
+const OPEN_AFTER_REFUSALS = 3;
+
+/**
+ * One upstream (the monolith or an extracted service). It owns everything about talking to it, and nothing
+ * outside writes that state: the keep-alive agent sized to the concurrency limit, the concurrency slots
+ * (admit/release), the http-proxy-middleware instance and its event hooks, the opossum circuit breaker of an
+ * extracted service with its connect-failure count, and the last health-check result.
+ */
 export class Upstream {
   readonly name: string;
   readonly url: string;
   readonly settings: UpstreamSettings;
-  readonly agent: http.Agent;
-  readonly target: URL;
-  readonly breaker: CircuitBreaker<[Req, ServerResponse<Req>], void> | undefined;
-  readonly health: UpstreamHealth = {};
-  inFlight = 0;
-  /** Refused connections in a row; a few mean the service is down: open the breaker without waiting for the error rate. */
-  connectFailuresInARow = 0;
-  private readonly proxy: (req: Req, res: ServerResponse<Req>) => Promise<void>;
+  private readonly agent: http.Agent;
+  private readonly breaker: CircuitBreaker<[ProxyRequest, ProxyResponse], void> | undefined;
+  private readonly options: Options<ProxyRequest, ProxyResponse>;
+  private readonly hooks: UpstreamHooks;
+  private readonly proxy: (req: ProxyRequest, res: ProxyResponse) => Promise<void>;
+  private server: { web(req: ProxyRequest, res: ProxyResponse, options: object): void } | undefined;
+  private slotsInUse = 0;
+  private refusalsInARow = 0;
+  private lastHealth: UpstreamHealth = {};
 
-  constructor(definition: UpstreamDefinition, options: { withBreaker: boolean; plugin: Plugin<Req, ServerResponse<Req>> }) {
+  constructor(definition: UpstreamDefinition, options: UpstreamOptions) {
     this.name = definition.name;
     this.url = definition.url;
     this.settings = definition.settings;
-    this.target = new URL(definition.url);
+    this.hooks = options.hooks;
     const agentOptions = {
       keepAlive: true,
       maxSockets: definition.settings.maxConcurrent,
@@ -47,30 +76,49 @@ export class Upstream {
       scheduling: "lifo" as const, // reuse the warmest sockets, let idle ones time out
       timeout: 4_000, // idle keep-alive sockets close before the usual 5 s server keepAliveTimeout
     };
-    this.agent = this.target.protocol === "https:" ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
-    this.proxy = createProxyMiddleware<Req, ServerResponse<Req>>({
+    this.agent = new URL(definition.url).protocol === "https:" ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+    this.options = {
       target: definition.url,
       agent: this.agent,
       xfwd: true,
       changeOrigin: false,
       proxyTimeout: definition.settings.timeoutMs,
-      ejectPlugins: true, // no default logger/error page: the proxy's hooks handle every event
-      plugins: [options.plugin],
-    });
+      ejectPlugins: true, // no default logger/error page: this class handles every event
+      plugins: [
+        (server) => {
+          this.server = server as unknown as Upstream["server"];
+          server.on("proxyReq", this.onProxyReq as never);
+          server.on("proxyRes", this.onProxyRes as never);
+          server.on("error", this.onError as never);
+          server.on("econnreset", this.onClientReset as never);
+        },
+      ],
+    };
+    this.proxy = createProxyMiddleware<ProxyRequest, ProxyResponse>(this.options);
     this.breaker = options.withBreaker
-      ? createUpstreamBreaker<Req, ServerResponse<Req>>(definition.name, definition.settings.breaker, (req, res) => void this.proxy(req, res))
+      ? createUpstreamBreaker<ProxyRequest, ProxyResponse>(definition.name, definition.settings.breaker, (req, res) => void this.proxy(req, res))
       : undefined;
+    const changed = options.onBreakerChange;
+    if (this.breaker && changed) {
+      let last: BreakerState = "closed";
+      const report = (): void => {
+        const next = breakerState(this.breaker!);
+        if (next !== last) changed(this, next, last);
+        last = next;
+      };
+      this.breaker.on("open", report).on("halfOpen", report).on("close", report);
+    }
   }
 
-  /** Takes a concurrency slot; false when the upstream is at its limit (the caller answers 503). */
-  tryAcquire(): boolean {
-    if (this.inFlight >= this.settings.maxConcurrent) return false;
-    this.inFlight++;
+  // --- admit -------------------------------------------------------------------------------------------------
+
+  /** Takes a concurrency slot for `req`; false when the upstream is at its limit (the caller answers 503). */
+  admit(req: ProxyRequest): boolean {
+    if (this.slotsInUse >= this.settings.maxConcurrent) return false;
+    this.slotsInUse++;
+    req.upstream = this;
+    req.holding = true;
     return true;
-  }
-
-  release(): void {
-    this.inFlight--;
   }
 
   /** Closed breaker, or half-open and this is the single probe it lets through. */
@@ -79,20 +127,106 @@ export class Upstream {
     return b === undefined || b.closed || b.pendingClose;
   }
 
-  get breakerState(): BreakerState | "none" {
-    return this.breaker ? breakerState(this.breaker) : "none";
-  }
+  // --- forward -----------------------------------------------------------------------------------------------
 
-  /** Streams the request to this upstream (through the breaker for extracted services). */
-  forward(req: Req, res: ServerResponse<Req>): void {
+  /** Streams an admitted request to this upstream (through the breaker for extracted services). */
+  forward(req: ProxyRequest, res: ProxyResponse): void {
     if (this.breaker) this.breaker.fire(req, res).catch(ignore);
     else void this.proxy(req, res);
+  }
+
+  /**
+   * Sends an admitted request again, with the body kept while it first streamed elsewhere (the request stream
+   * itself is consumed). Same engine, agent and hooks as forward(); X-Forwarded-* are already on the headers.
+   */
+  resend(req: ProxyRequest, res: ProxyResponse, body: Buffer): void {
+    if (body.length > 0 || req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined) {
+      req.headers["content-length"] = String(body.length);
+      delete req.headers["transfer-encoding"];
+    }
+    this.server!.web(req, res, { ...this.options, xfwd: false, buffer: Readable.from([body]) });
+  }
+
+  /** The response is over (finished or aborted): frees the slot and the upstream socket. Once per response. */
+  finish(req: ProxyRequest, res: ProxyResponse): void {
+    this.release(req);
+    settleBreaker(req); // client left before the head arrived: neutral
+    const proxyRes = req.proxyRes;
+    if (!res.writableFinished && proxyRes && !proxyRes.destroyed) proxyRes.destroy(); // free the upstream socket
+    // Answered before the whole body arrived (e.g. a 413/415 sent without reading it): node's http client stops relaying
+    // 'drain' once the response is complete (_http_client socketOnData removes its listener), so the body pipe would
+    // stall and the client's keep-alive connection hang. Discard the rest, as node's own server does (_dump).
+    if (res.writableFinished && !req.complete) {
+      req.unpipe();
+      req.proxyReq?.destroy();
+      req.resume();
+    }
+  }
+
+  // --- health and state (read by the status page and /metrics) -------------------------------------------------
+
+  /** A health-check result. An unhealthy extracted service gets its breaker opened before users hit errors. */
+  reportHealth(healthy: boolean, error?: string): void {
+    this.lastHealth = { healthy, error, checkedAt: new Date().toISOString() };
+    if (!healthy) this.openBreaker();
+  }
+
+  get health(): UpstreamHealth {
+    return this.lastHealth;
+  }
+
+  get inFlight(): number {
+    return this.slotsInUse;
+  }
+
+  get breakerState(): BreakerState | "none" {
+    return this.breaker ? breakerState(this.breaker) : "none";
   }
 
   close(): void {
     this.breaker?.shutdown();
     this.agent.destroy();
   }
+
+  // --- http-proxy events (one set of bound functions per upstream, none per request) -------------------------
+
+  private release(req: ProxyRequest): void {
+    if (!req.holding) return;
+    req.holding = false;
+    this.slotsInUse--;
+  }
+
+  private openBreaker(): void {
+    if (this.breaker && !this.breaker.opened) this.breaker.open();
+  }
+
+  private readonly onProxyReq = (proxyReq: ClientRequest, req: ProxyRequest): void => {
+    req.proxyReq = proxyReq;
+    removeHopByHop(proxyReq, req.headers);
+  };
+
+  private readonly onProxyRes = (proxyRes: IncomingMessage, req: ProxyRequest): void => {
+    req.proxyRes = proxyRes;
+    stripHopByHop(proxyRes.headers);
+    this.refusalsInARow = 0;
+    settleBreaker(req, (proxyRes.statusCode ?? 0) >= 500 ? new Error(`status ${proxyRes.statusCode}`) : undefined); // a 5xx counts as a failure
+    this.hooks.onResponse(req, proxyRes);
+  };
+
+  private readonly onError = (error: NodeJS.ErrnoException, req: ProxyRequest, res: ProxyResponse): void => {
+    const timedOut = req.proxyReq?.destroyed === true && performance.now() - req.startedAt >= this.settings.timeoutMs - 1;
+    const kind = classifyFailure(error, timedOut);
+    const clientGone = res.destroyed || req.socket.destroyed; // e.g. an upload aborted by the client
+    settleBreaker(req, clientGone ? undefined : error);
+    if (kind === "connect" && ++this.refusalsInARow >= OPEN_AFTER_REFUSALS) this.openBreaker();
+    this.release(req);
+    if (clientGone) return void (res.headersSent && res.destroy());
+    this.hooks.onFailure({ upstream: this, req, res, kind, error });
+  };
+
+  private readonly onClientReset = (_error: Error, req: ProxyRequest): void => {
+    settleBreaker(req); // the client went away: not the service's fault
+  };
 }
 
-const ignore = (): void => undefined; // outcomes are handled by the proxy hooks; the breaker only counts them
+const ignore = (): void => undefined; // outcomes are handled by the hooks; the breaker only counts them

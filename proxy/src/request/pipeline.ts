@@ -1,0 +1,120 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, RequestListener } from "node:http";
+import type { Fallback } from "../fallback/fallback.js";
+import type { ProxyMetrics } from "../observability/proxy-metrics.js";
+import { identityOf, newSessionId, stickyCookie } from "../routing/identity.js";
+import { isReservedPath, type CompiledRoute, type RouteMatcher } from "../routing/route-table.js";
+import type { Upstream, UpstreamHooks } from "../upstream/upstream.js";
+import { captureBody, hasBody } from "./body-capture.js";
+import type { ProxyRequest, ProxyResponse } from "./proxy-request.js";
+
+export interface PipelineContext {
+  readonly match: RouteMatcher<CompiledRoute>;
+  readonly monolith: Upstream;
+  /** flag name, user id → true when this user's requests go to the extracted service. */
+  readonly toService: (flag: string, userId: string) => boolean;
+  readonly fallback: Fallback;
+  /** The observe stage (observability/observe.ts). */
+  readonly observe: (req: ProxyRequest, status: number) => void;
+  readonly metrics: ProxyMetrics;
+  readonly cookie: { readonly name: string; readonly secure: boolean; readonly maxAgeS: number };
+  readonly replayBodyMaxBytes: number;
+  /** Answers the proxy's own paths (/_strangler…, /metrics, /health). */
+  readonly admin: RequestListener;
+}
+
+const VALID_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * One proxied request, top to bottom. Each stage is a function below, in the order it runs:
+ *
+ *   route → identify → decide → admit → forward → (fallback) → observe
+ *
+ * - route:    which route's prefix the path falls under (none: the monolith answers, unlisted).
+ * - identify: the request id, and the sticky identity (JWT sub or the proxy's cookie, minted if new).
+ * - decide:   the route's flag for that identity, and the service's breaker → which upstream answers.
+ * - admit:    a concurrency slot on that upstream, or the overload answer (fallback/fallback.ts).
+ * - forward:  stream it through http-proxy-middleware (upstream/upstream.ts), keeping the body of a request to
+ *             a service so a refused connection can be replayed.
+ * - fallback: only on failure, from the upstream's hooks: replay on the monolith when safe, else the error.
+ * - observe:  when the response closes, the upstream frees its slot and the request is recorded.
+ *
+ * A later stage (shadow, guard) slots in between these. No body parsing, no per-request logging, no
+ * per-request closures on the hot path.
+ */
+export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: ProxyResponse) => void {
+  const { match, monolith, toService, fallback, observe, metrics, cookie } = ctx;
+
+  function route(req: ProxyRequest, url: string): CompiledRoute | undefined {
+    return (req.route = match(url));
+  }
+
+  function identify(req: ProxyRequest, res: ProxyResponse, route: CompiledRoute | undefined): string | undefined {
+    const headers = req.headers;
+    let requestId = headers["x-request-id"];
+    if (typeof requestId !== "string" || !VALID_REQUEST_ID.test(requestId)) headers["x-request-id"] = requestId = randomUUID();
+    req.requestId = requestId;
+    res.setHeader("X-Request-Id", requestId);
+    if (route === undefined) return undefined; // unlisted paths need no identity: nothing to decide
+    let userId = identityOf(headers.authorization, headers.cookie, cookie.name);
+    if (userId === undefined) {
+      userId = newSessionId();
+      req.newCookie = stickyCookie(cookie.name, userId, cookie);
+      res.setHeader("Set-Cookie", req.newCookie);
+    }
+    return userId;
+  }
+
+  function decide(route: CompiledRoute | undefined, userId: string | undefined): Upstream {
+    if (route === undefined) return monolith;
+    const wantsService = toService(route.flag, userId!);
+    metrics.decision(route.module, wantsService);
+    if (!wantsService) return monolith;
+    if (route.service.allowsTraffic()) return route.service;
+    metrics.fallback(route.module, route.service.name, "breaker_open");
+    return monolith;
+  }
+
+  function admit(req: ProxyRequest, res: ProxyResponse, upstream: Upstream): boolean {
+    if (upstream.admit(req)) return true;
+    req.upstream = upstream; // for observe: the overload is recorded against the upstream that refused
+    fallback.overloaded(res, upstream, req.requestId);
+    return false;
+  }
+
+  function forward(req: ProxyRequest, res: ProxyResponse, upstream: Upstream): void {
+    res.setHeader("X-Upstream", upstream.name);
+    if (upstream !== monolith && hasBody(req)) captureBody(req, ctx.replayBodyMaxBytes);
+    upstream.forward(req, res);
+  }
+
+  /** Response closed (finished or aborted): the upstream frees what it holds, then the observe stage records. */
+  function onClose(this: ProxyResponse): void {
+    const req = this.req;
+    req.upstream!.finish(req, this);
+    observe(req, this.statusCode);
+  }
+
+  function handle(req: ProxyRequest, res: ProxyResponse): void {
+    const url = req.url ?? "/";
+    if (isReservedPath(url)) return ctx.admin(req, res);
+    req.startedAt = performance.now();
+    const matched = route(req, url);
+    const upstream = decide(matched, identify(req, res, matched));
+    res.on("close", onClose); // once per response object: no need for once()'s wrapper
+    if (admit(req, res, upstream)) forward(req, res, upstream);
+  }
+
+  return handle;
+}
+
+/**
+ * Every upstream's onResponse hook: an answer is about to be relayed. Keeps the sticky cookie the identify stage
+ * minted beside the upstream's own Set-Cookie, and counts a 5xx against the upstream.
+ */
+export function createRelayHook(metrics: ProxyMetrics): UpstreamHooks["onResponse"] {
+  return (req: ProxyRequest, proxyRes: IncomingMessage): void => {
+    if (req.newCookie !== undefined) proxyRes.headers["set-cookie"]?.push(req.newCookie); // else ours is already set
+    if ((proxyRes.statusCode ?? 0) >= 500) metrics.upstreamError(req.upstream!.name, "status_5xx");
+  };
+}
