@@ -95,6 +95,41 @@ describe("resilience", () => {
     }
   });
 
+  it("when the service's sidecar answers 503 as Envoy does, then overflow and connect failures are replayed on the monolith (POST included) and a reset after connecting is not", async () => {
+    // Envoy cannot run here: the upstream emulates its documented local replies (name-upstream.ts, /envoy/<reason>).
+    const meshed = await startUpstream("meshed");
+    const own = await startTestProxy(
+      testProxyEnv(monolith.url, [{ prefix: "/api/meshed", module: "meshed", flag: "strangler.meshed", url: meshed.url }], { HEALTH_POLL_MS: "600000" }),
+    );
+    const ownMetric = async (pattern: RegExp) => Number(pattern.exec((await send(`${own.url}/metrics`)).text)?.[1] ?? 0);
+    const sid = { cookie: "strangler_sid=meshuser0001", host: "shop.example" };
+    try {
+      assert.equal(await runFlagsCommand(["set", "meshed", "100"], own.env, { out: () => undefined, err: console.error }), 0);
+      await waitUntil(async () => (await send(`${own.url}/api/meshed/x`, { headers: sid })).headers["x-upstream"] === "meshed", 3_000);
+      const direct = (await send(`${own.url}/api/meshed/x`, { headers: sid })).json<{ host: string; forwardedHost: string }>();
+      assert.deepEqual([direct.host, direct.forwardedHost], [new URL(meshed.url).host, "shop.example"], "each upstream gets its own authority, the client's host in X-Forwarded-Host");
+
+      const body = randomBytes(2_000);
+      const overflow = await send(`${own.url}/api/meshed/envoy/overflow`, { method: "POST", body, headers: sid });
+      assert.deepEqual([overflow.status, overflow.headers["x-upstream"], overflow.json().upstream], [201, "monolith", "monolith"], overflow.text);
+      assert.equal(overflow.json().bodySha256, createHash("sha256").update(body).digest("hex"));
+      assert.equal(overflow.headers["x-envoy-overloaded"], undefined, "nothing of Envoy's answer reaches the client");
+      const failed = await send(`${own.url}/api/meshed/envoy/connection-failure`, { headers: sid });
+      assert.deepEqual([failed.status, failed.headers["x-upstream"]], [200, "monolith"]);
+      assert.equal(await ownMetric(/strangler_proxy_fallbacks_total\{route="meshed",upstream="meshed",reason="connect_failed"\} (\d+)/), 2);
+      assert.equal(await ownMetric(/strangler_proxy_upstream_errors_total\{upstream="meshed",kind="connect"\} (\d+)/), 2);
+
+      const terminated = await send(`${own.url}/api/meshed/envoy/connection-termination`, { method: "POST", body, headers: sid });
+      assert.deepEqual([terminated.status, terminated.headers["x-upstream"], terminated.json().code], [502, "meshed", "PROXY.UPSTREAM_ERROR"], "it may have reached the service: a POST is never sent twice");
+      const terminatedGet = await send(`${own.url}/api/meshed/envoy/connection-termination`, { headers: sid });
+      assert.deepEqual([terminatedGet.status, terminatedGet.headers["x-upstream"]], [200, "monolith"], "a bodiless GET is replayed");
+    } finally {
+      await own.close();
+      await meshed.kill();
+      removeDir(own.dataDir);
+    }
+  });
+
   it("when the service is killed under steady load, then requests fall back to the monolith with < 0.1 % errors, and return once it is back", async () => {
     const body = randomBytes(4096);
     const sha = createHash("sha256").update(body).digest("hex");

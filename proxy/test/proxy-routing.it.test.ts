@@ -43,6 +43,7 @@ describe("proxy routing with embedded flags", () => {
     assert.equal(seen.requestId, r.headers["x-request-id"]);
     assert.equal(seen.forwardedFor, "127.0.0.1");
     assert.equal(seen.forwardedHost, "shop.example:8000");
+    assert.equal((seen as { host?: string }).host, new URL(monolith.url).host, "the upstream's own authority, so a sidecar can route it");
     assert.ok(stickyCookieOf(r), "a sticky session cookie is minted for a new visitor");
     assert.match(r.headers["set-cookie"]![0]!, /HttpOnly; SameSite=Lax/);
   });

@@ -7,6 +7,7 @@ import type CircuitBreaker from "opossum";
 import type { UpstreamDefinition } from "../config/routes-file.js";
 import type { UpstreamSettings } from "../config/proxy.config.js";
 import type { ProxyRequest, ProxyResponse } from "../request/proxy-request.js";
+import { ENVOY_REPLY_MAX_BYTES, envoyFailure, mayBeEnvoyReply } from "./envoy-reply.js";
 import { classifyFailure, type FailureKind } from "./failure-kind.js";
 import { removeHopByHop, stripHopByHop } from "./hop-by-hop.js";
 import { breakerState, createUpstreamBreaker, settleBreaker, type BreakerState } from "./upstream-breaker.js";
@@ -80,8 +81,8 @@ export class Upstream {
     this.options = {
       target: definition.url,
       agent: this.agent,
-      xfwd: true,
-      changeOrigin: false,
+      xfwd: true, // X-Forwarded-For/-Port/-Proto, and the client's Host as X-Forwarded-Host
+      changeOrigin: true, // Host: <service>:<port> — a sidecar routes by it (VirtualService/DestinationRule apply)
       proxyTimeout: definition.settings.timeoutMs,
       ejectPlugins: true, // no default logger/error page: this class handles every event
       plugins: [
@@ -205,24 +206,61 @@ export class Upstream {
     removeHopByHop(proxyReq, req.headers);
   };
 
-  private readonly onProxyRes = (proxyRes: IncomingMessage, req: ProxyRequest): void => {
+  private readonly onProxyRes = (proxyRes: IncomingMessage, req: ProxyRequest, res: ProxyResponse): void => {
     req.proxyRes = proxyRes;
     stripHopByHop(proxyRes.headers);
+    if (this.breaker && mayBeEnvoyReply(proxyRes)) return this.holdEnvoyReply(proxyRes, req, res);
     this.refusalsInARow = 0;
     settleBreaker(req, (proxyRes.statusCode ?? 0) >= 500 ? new Error(`status ${proxyRes.statusCode}`) : undefined); // a 5xx counts as a failure
     this.hooks.onResponse(req, proxyRes);
   };
 
+  /**
+   * A 503 that may be a sidecar's own answer (envoy-reply.ts): its short body decides, so it is read before
+   * anything reaches the client. http-proxy copies the head onto `res` and then pipes the body; this response's
+   * pipe() is replaced so the body is read first. An Envoy reply becomes a failure of this exchange (the client
+   * gets the fallback, never Envoy's text); the service's own 503 is relayed unchanged.
+   */
+  private holdEnvoyReply(proxyRes: IncomingMessage, req: ProxyRequest, res: ProxyResponse): void {
+    const ours = res.getHeaders(); // X-Request-Id, X-Upstream, Set-Cookie: before http-proxy copies the upstream's head
+    this.hooks.onResponse(req, proxyRes);
+    proxyRes.pipe = <T extends NodeJS.WritableStream>(dest: T): T => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      proxyRes.on("data", (c: Buffer) => void ((size += c.length), chunks.push(c)));
+      proxyRes.on("end", () => {
+        const body = Buffer.concat(chunks);
+        const kind = size <= ENVOY_REPLY_MAX_BYTES ? envoyFailure(proxyRes, body.toString("utf8")) : undefined;
+        if (kind === undefined) {
+          settleBreaker(req, new Error("status 503"));
+          return void res.end(body); // the service's own 503, relayed as it came
+        }
+        for (const name of res.getHeaderNames()) res.removeHeader(name);
+        for (const [name, value] of Object.entries(ours)) if (value !== undefined) res.setHeader(name, value);
+        res.statusCode = 200;
+        res.statusMessage = "";
+        const error: NodeJS.ErrnoException = Object.assign(new Error(`sidecar answered 503: ${body.toString("utf8").slice(0, 200)}`), { code: kind === "connect" ? "ENVOY_UPSTREAM_CONNECT" : "ENVOY_UPSTREAM_RESET" });
+        this.fail(error, req, res, kind);
+      });
+      proxyRes.resume();
+      return dest;
+    };
+  }
+
   private readonly onError = (error: NodeJS.ErrnoException, req: ProxyRequest, res: ProxyResponse): void => {
     const timedOut = req.proxyReq?.destroyed === true && performance.now() - req.startedAt >= this.settings.timeoutMs - 1;
-    const kind = classifyFailure(error, timedOut);
+    this.fail(error, req, res, classifyFailure(error, timedOut));
+  };
+
+  /** The exchange failed: settle the breaker, count refusals, free the slot, and hand it to the hooks. */
+  private fail(error: NodeJS.ErrnoException, req: ProxyRequest, res: ProxyResponse, kind: FailureKind): void {
     const clientGone = res.destroyed || req.socket.destroyed; // e.g. an upload aborted by the client
     settleBreaker(req, clientGone ? undefined : error);
     if (kind === "connect" && ++this.refusalsInARow >= OPEN_AFTER_REFUSALS) this.openBreaker();
     this.release(req);
     if (clientGone) return void (res.headersSent && res.destroy());
     this.hooks.onFailure({ upstream: this, req, res, kind, error });
-  };
+  }
 
   private readonly onClientReset = (_error: Error, req: ProxyRequest): void => {
     settleBreaker(req); // the client went away: not the service's fault

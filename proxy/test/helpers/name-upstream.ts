@@ -2,6 +2,9 @@
  * Stand-in upstream process for the proxy's integration tests (until the real `monolith` / `service <m>`
  * roles are built): answers every request with JSON naming itself, echoing method, url, body digest and the
  * forwarding headers. GET /health → 200. …/slow?ms=N[&only=<name>] waits. …/fail → 500.
+ * …/envoy/<reason> (every upstream but the monolith) answers exactly as an Istio sidecar's Envoy does when the
+ * service behind it is unreachable or its connection pool overflows (Envoy cannot run here: this emulates its
+ * documented local reply — 503, text/plain, `server: envoy`, plus `x-envoy-overloaded: true` for overflow).
  * Run: node --import tsx proxy/test/helpers/name-upstream.ts <name> <port>; prints "ready <port>".
  */
 import { createHash } from "node:crypto";
@@ -27,12 +30,22 @@ const server = http.createServer((req, res) => {
         requestId: req.headers["x-request-id"] ?? null,
         forwardedFor: req.headers["x-forwarded-for"] ?? null,
         forwardedHost: req.headers["x-forwarded-host"] ?? null,
+        host: req.headers.host ?? null,
         connection: req.headers.connection ?? null,
       });
       res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(payload) });
       res.end(payload);
     };
     if (url.pathname === "/health") return answer(200);
+    const envoy = /\/envoy\/([a-z-]+)$/.exec(url.pathname);
+    if (envoy && name !== "monolith") {
+      const reason = envoy[1]!.replaceAll("-", " ");
+      const text = `upstream connect error or disconnect/reset before headers. reset reason: ${reason}`;
+      const headers: Record<string, string | number> = { "content-type": "text/plain", "content-length": Buffer.byteLength(text), server: "envoy", date: new Date().toUTCString() };
+      if (reason === "overflow") headers["x-envoy-overloaded"] = "true";
+      res.writeHead(503, headers);
+      return void res.end(text);
+    }
     if (url.pathname.endsWith("/fail")) return answer(500);
     const slowFor = url.searchParams.get("only");
     if (url.pathname.endsWith("/slow") && (!slowFor || slowFor === name))
