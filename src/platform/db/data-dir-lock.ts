@@ -1,43 +1,65 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync, readFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { DatabaseSync } from "node:sqlite";
+
+const SQLITE_BUSY = 5;
+const SQLITE_NOTADB = 26;
 
 /**
- * PGlite has no lock between processes: two processes opening one data dir corrupt it.
- * A pid file taken with O_EXCL guards the dir; a stale file (its process is gone) is taken over.
+ * PGlite has no lock between processes: two processes opening one data dir corrupt it. The guard is an OS-level
+ * exclusive lock (SQLite's POSIX record lock on `strangler.lock`, taken through node:sqlite, no native addon),
+ * held for the life of the process. The kernel drops it when the process exits or is killed, so there is no stale
+ * lock to detect, and no PID to compare: two containers sharing a volume are both PID 1. `strangler.lock.owner`
+ * only names the holder in the error message.
  */
 export function lockDataDir(dir: string): { release(): void } {
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, "strangler.lock");
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, "wx", 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      let released = false;
-      const release = () => {
-        if (released) return;
-        released = true;
-        process.off("exit", release);
-        rmSync(file, { force: true });
-      };
-      process.on("exit", release);
-      return { release };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      const owner = Number(readFileSync(file, "utf8").trim());
-      if (owner && owner !== process.pid && isAlive(owner))
-        throw new Error(`data dir ${path.resolve(dir)} is in use by process ${owner}; stop it or set DATA_DIR to another directory`);
-      rmSync(file, { force: true }); // stale lock from a process that died
-    }
+  const root = path.resolve(dir);
+  mkdirSync(root, { recursive: true });
+  const file = path.join(root, "strangler.lock");
+  const ownerFile = `${file}.owner`;
+  const db = openLock(file);
+  try {
+    // EXCLUSIVE locking mode keeps the lock after the first write transaction, until the connection closes.
+    db.exec("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; CREATE TABLE IF NOT EXISTS holder (at TEXT); COMMIT;");
+  } catch (e) {
+    db.close();
+    if (errcode(e) !== SQLITE_BUSY) throw e;
+    const owner = readOwner(ownerFile);
+    throw new Error(`data dir ${root} is in use by another process${owner ? ` (${owner})` : ""}; stop it or set DATA_DIR to another directory`);
   }
-  throw new Error(`could not lock data dir ${path.resolve(dir)}`);
+  writeFileSync(ownerFile, `pid ${process.pid} on host ${os.hostname()} since ${new Date().toISOString()}\n`);
+  let released = false;
+  return {
+    release() {
+      if (released) return;
+      released = true;
+      rmSync(ownerFile, { force: true });
+      db.close();
+    },
+  };
 }
 
-function isAlive(pid: number): boolean {
+/** Opens the lock database; a `strangler.lock` from the earlier pid-file lock is not a database and is replaced. */
+function openLock(file: string): DatabaseSync {
+  const db = new DatabaseSync(file, { timeout: 0 });
   try {
-    process.kill(pid, 0);
-    return true;
+    db.exec("PRAGMA schema_version");
+    return db;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
+    if (errcode(e) !== SQLITE_NOTADB) return db; // busy: the exclusive attempt below reports the holder
+    db.close();
+    rmSync(file, { force: true });
+    return new DatabaseSync(file, { timeout: 0 });
+  }
+}
+
+const errcode = (e: unknown) => (e as { errcode?: number }).errcode;
+
+function readOwner(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8").trim() || undefined;
+  } catch {
+    return undefined;
   }
 }
