@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # One image for every role: `docker run -p 8000:8000 strangler` starts the `all` role on embedded
 # defaults (PGlite in /data, in-process events, local flags file). Any role/setting: args and env, e.g.
 #   docker run -e DATABASE_URL=postgres://… strangler service users
@@ -10,12 +9,20 @@ WORKDIR /src
 COPY . .
 RUN bash scripts/build.sh /out
 
-FROM node:24-bookworm-slim
+# The image that serves traffic (and runs `strangler migrate`) needs Node and the staged app, not npm, yarn or the
+# build's dev dependencies: Debian slim plus the node binary of the same official image.
+FROM debian:bookworm-slim
+# OpenSSL: what Prisma expects on the system (its platform detection reads libssl; Node bundles its own).
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openssl \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node
+COPY --from=build /usr/local/bin/node /usr/local/bin/node
 WORKDIR /app
 COPY --from=build /out/ /app/
 RUN mkdir -p /data && chown 1000:1000 /data
 ENV NODE_ENV=production DATA_DIR=/data HOST=0.0.0.0
-# uid/gid 1000 = the image's `node` user; numeric so Kubernetes runAsNonRoot can verify it.
+# uid/gid 1000 = the `node` user; numeric so Kubernetes runAsNonRoot can verify it.
 USER 1000:1000
 VOLUME /data
 EXPOSE 8000 8080 8081 8082 8083

@@ -5,8 +5,10 @@
 #   bash scripts/build.sh [OUT_DIR]        (default OUT_DIR: .build/app)
 #
 # 1. npm ci (postinstall: prisma generate), 2. npm run build (tsc -> dist/),
-# 3. stages the runtime files into OUT_DIR and runs `npm prune --omit=dev` there,
-#    so the working tree keeps its dev dependencies.
+# 3. stages the runtime files into OUT_DIR and runs `npm prune --omit=dev` there (the working tree keeps its
+#    dev dependencies), then drops what the runtime never loads (see slim()).
+# Every step is checked by its output, not only its exit code: npm 10.8 can print "Exit handler never called!"
+# and exit 0 after a failed `npm ci`.
 # OUT_DIR is exactly what the image's runtime stage copies to /app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,10 +18,14 @@ log() { echo "[build] $*" >&2; }
 die() { echo "[build] ERROR: $*" >&2; exit 1; }
 
 # The runtime needs these, nothing else (see Dockerfile).
-RUNTIME_FILES=(bin dist prisma prisma.config.ts package.json package-lock.json proxy/routes.yaml scripts/healthcheck.mjs)
+RUNTIME_FILES=(bin dist prisma/migrations package.json package-lock.json proxy/routes.yaml scripts/healthcheck.mjs)
 
 log "npm ci"
 npm ci --no-audit --no-fund --loglevel=error
+# postinstall (`prisma generate`) writes the client; tsc is a dev dependency: both prove the install completed.
+if [ ! -f src/generated/prisma/client.ts ] || [ ! -x node_modules/.bin/tsc ]; then
+  die "npm ci did not complete (no generated Prisma client or no tsc in node_modules), although it exited 0"
+fi
 log "npm run build"
 npm run --silent build
 
@@ -35,9 +41,28 @@ for f in "${RUNTIME_FILES[@]}"; do
 done
 cp -a node_modules "$OUT/node_modules"
 
-log "npm prune --omit=dev (in $OUT)"
-(cd "$OUT" && npm prune --omit=dev --no-audit --no-fund --loglevel=error)
-# `strangler migrate` runs `prisma migrate deploy`: the CLI must survive the prune.
-[ -f "$OUT/node_modules/prisma/package.json" ] ||
-  die "prisma CLI was pruned: it must be in package.json \"dependencies\" (the migrate role needs it at runtime)"
+# What the runtime never loads: source maps and type declarations, and the query compilers of Prisma's other
+# providers and PGlite's extensions.
+slim() {
+  local nm=$1/node_modules
+  find "$nm" -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.md' \) -delete
+  # the generated client (ESM) imports runtime/client and runtime/query_compiler_fast_bg.postgresql{,.wasm-base64}.mjs
+  find "$nm/@prisma/client/runtime" -type f ! -name 'client.*' ! -name 'query_compiler_fast_bg.postgresql.mjs' \
+    ! -name 'query_compiler_fast_bg.postgresql.wasm-base64.mjs' -delete
+  # PGlite's extension bundles (pgcrypto, vector, …): the app loads none
+  find "$nm/@electric-sql/pglite/dist" -maxdepth 1 -type f -name '*.tar.gz' -delete
+  rm -rf "$nm/.cache" "$nm/.bin"
+}
+
+log "npm prune --omit=dev --omit=optional (in $OUT)"
+# --omit=optional too: the Prisma CLI and TypeScript are dev dependencies that are also optional peers of
+# @prisma/client ("devOptional"), which --omit=dev alone keeps. No production dependency is optional.
+(cd "$OUT" && npm prune --omit=dev --omit=optional --no-audit --no-fund --loglevel=error)
+if [ ! -d "$OUT/node_modules/express" ] || [ -e "$OUT/node_modules/typescript" ] || [ -e "$OUT/node_modules/prisma" ]; then
+  die "npm prune did not leave exactly the production dependencies in $OUT/node_modules"
+fi
+slim "$OUT"
+# The built app must load its whole module graph from what is left (dist/src/cli/main.js with no role = usage).
+(cd "$OUT" && node -e 'import("./dist/src/roles/roles.js").then(() => import("./dist/src/platform/db/migrator.js")).then(() => import("./dist/proxy/src/index.js"))') ||
+  die "the staged runtime cannot load its modules (a needed file was pruned)"
 log "done: $(du -sh "$OUT" | cut -f1) in $OUT"

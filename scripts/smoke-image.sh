@@ -9,7 +9,7 @@
 #    stage (one source, no drift), in a clean environment, with DATA_DIR=<tmp> and HOST=127.0.0.1;
 # 3. waits for GET http://127.0.0.1:8000/health (bounded), checks that GET /api/users through the proxy
 #    answers 2xx with an X-Upstream header, then sends SIGTERM and requires exit code 0.
-# Needs ports 8000, 8080, 8081, 8082 free (the `all` role). Logs: reports/smoke-image/app.log.
+# Needs ports 8000, 8080, 8081, 8082, 8083 free (the `all` role). Logs: reports/smoke-image/app.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -48,7 +48,7 @@ if [ -z "$APP" ]; then
 fi
 
 # --- 3. run it the way the container does -------------------------------------------------------------
-for port in 8000 8080 8081 8082; do
+for port in 8000 8080 8081 8082 8083; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "port $port is already in use"; fi
 done
 mkdir -p "$WORK/data" "$WORK/home"

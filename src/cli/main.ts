@@ -7,13 +7,13 @@ import { runToken } from "./token.command.js";
 import { runProxyRole, runFlags } from "./proxy.command.js";
 
 const USAGE = `usage: strangler <role> [args]
-  all                          proxy :8000 + monolith :8080 + users :8081 + inventory :8082 (npm start, docker run)
+  all                          proxy :8000 + monolith :8080 + users :8081 + inventory :8082 + orders :8083 (npm start, docker run)
   monolith                     users, inventory and orders in one process (:8080)
   service <users|inventory|orders>   one module alone (:8081 / :8082 / :8083)
   proxy                        the Strangler Fig proxy (:8000)
   flags <list|init|set <route> <percent>|on <route>|off <route>>   route flags (Unleash, or the local flags file)
   token --role <staff|customer> [--sub ID] [--expires 12h]         print a signed JWT
-  migrate                      apply prisma/migrations to DATABASE_URL (prisma migrate deploy)
+  migrate                      apply prisma/migrations to DATABASE_URL (what prisma migrate deploy does)
 PORT overrides a server role's port; every setting is an environment variable (see README).`;
 
 async function main(argv: string[]): Promise<number> {
@@ -110,9 +110,9 @@ function installProcessHandlers(logger: Logger) {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  // A finished command exits now: a library timer must not keep it alive (Prisma's schema engine leaves its 10 s
+  // advisory-lock timeout running after `migrate`). Writes to stdout/stderr are synchronous here, nothing is cut.
+  (code) => process.exit(code),
   (e) => {
     if (e instanceof ConfigError) console.error(`strangler: ${e.message}`);
     else console.error(`strangler: ${e instanceof Error ? e.message : String(e)}`);

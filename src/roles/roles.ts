@@ -57,8 +57,9 @@ export async function startService(rt: Runtime, name: ModuleName, port: number =
 }
 
 /**
- * `all`: the monolith (8080) and the extracted users and inventory services (8081, 8082) in one process —
- * one module instance each, mounted on both servers — so the embedded database is opened once.
+ * `all`: the monolith (8080) and the extracted users, inventory and orders services (8081–8083) in one process —
+ * one module instance each, mounted on both servers — so the embedded database is opened once, and every route
+ * the proxy knows has a service that answers (no upstream the proxy polls in vain).
  */
 export async function startAll(rt: Runtime): Promise<StartedRole> {
   const modules = wireModules(rt);
@@ -67,6 +68,7 @@ export async function startAll(rt: Runtime): Promise<StartedRole> {
     monolith: await serveModules(rt, { name: "monolith", port: DEFAULT_PORTS.monolith, modules: [modules.users, modules.inventory, modules.orders] }),
     users: await serveModules(rt, { name: "service users", port: DEFAULT_PORTS.users, modules: [modules.users] }),
     inventory: await serveModules(rt, { name: "service inventory", port: DEFAULT_PORTS.inventory, modules: [modules.inventory] }),
+    orders: await serveModules(rt, { name: "service orders", port: DEFAULT_PORTS.orders, modules: [modules.orders] }),
   };
   return { servers, modules, stop: stopper(servers, stopMessaging) };
 }

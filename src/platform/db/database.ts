@@ -60,7 +60,7 @@ async function openEmbedded(dataDir: string, logger: Logger): Promise<Database> 
   const [{ PGlite }, { PrismaPGlite }, { migrateEmbedded }] = await Promise.all([
     import("@electric-sql/pglite"),
     import("pglite-prisma-adapter"),
-    import("./pglite-migrator.js"),
+    import("./migrator.js"),
   ]);
   const inMemory = dataDir.startsWith("memory://");
   const dir = inMemory ? dataDir : path.resolve(dataDir, "pglite");

@@ -1,18 +1,38 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import pg from "pg";
 import * as engineWasm from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 
 /**
- * Applies prisma/migrations to an embedded PGlite database with Prisma's own schema engine (the WASM build of
- * the engine behind `prisma migrate deploy`), so the embedded database gets exactly the checked-in migrations
- * and a `_prisma_migrations` table, like a real server.
+ * Applies prisma/migrations with Prisma's own schema engine (the WASM build of the engine behind `prisma migrate
+ * deploy`) through a driver adapter: exactly the checked-in migrations and a `_prisma_migrations` table, on
+ * embedded PGlite at start-up and on PostgreSQL for `strangler migrate`. The image therefore needs no Prisma CLI.
  */
 export async function migrateEmbedded(pglite: PGlite, migrationsDir: string): Promise<{ appliedMigrationNames: string[] }> {
+  return applyMigrations(withAwaitedScripts(new PrismaPGlite(pglite)), migrationsDir);
+}
+
+/**
+ * `prisma migrate deploy` on PostgreSQL. Concurrent runs (replicas of a migration Job) are safe: the engine holds
+ * Prisma's advisory lock (72707369) for the run, so the second one waits and then finds nothing to apply.
+ */
+export async function migratePostgres(databaseUrl: string, migrationsDir: string): Promise<{ appliedMigrationNames: string[] }> {
+  // Our own pool, ended afterwards: it holds the engine's session (and its lock) until closed.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 10_000 });
+  try {
+    return await applyMigrations(new PrismaPg(pool), migrationsDir);
+  } finally {
+    await pool.end();
+  }
+}
+
+async function applyMigrations(adapter: SqlMigrationAwareDriverAdapterFactory, migrationsDir: string): Promise<{ appliedMigrationNames: string[] }> {
   await loadEngine();
-  const factory = bindMigrationAwareSqlAdapterFactory(withAwaitedScripts(new PrismaPGlite(pglite)));
+  const factory = bindMigrationAwareSqlAdapterFactory(adapter);
   const engine = await engineWasm.SchemaEngine.new({ datamodels: undefined }, () => {}, factory);
   try {
     return (await engine.applyMigrations({
