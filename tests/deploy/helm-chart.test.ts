@@ -77,7 +77,7 @@ describe("helm chart charts/strangler", () => {
     }
   });
 
-  it("runs `strangler migrate` as a pre-install/pre-upgrade hook Job with DATABASE_URL + JWT_SECRET from a hook Secret", () => {
+  it("runs `strangler migrate` as a pre-install/pre-upgrade hook Job with DATABASE_URL from a hook Secret (no JWT_SECRET)", () => {
     const objs = helmTemplate().objects;
     const [job] = ofKind(objs, "Job");
     assert.ok(job, "no migration Job");
@@ -86,11 +86,63 @@ describe("helm chart charts/strangler", () => {
     assert.deepEqual(c.args, ["migrate"]);
     const ref = c.envFrom[0].secretRef;
     const hookSecret = ofKind(objs, "Secret").find((s) => s.metadata.name === ref.name);
-    assert.ok(hookSecret?.data?.DATABASE_URL && hookSecret.data.JWT_SECRET, `Secret ${ref.name} with DATABASE_URL and JWT_SECRET must be rendered`);
+    assert.ok(hookSecret?.data?.DATABASE_URL, `Secret ${ref.name} with DATABASE_URL must be rendered`);
     const appSecret = ofKind(objs, "Secret").find((s) => s.metadata.name === RELEASE);
-    assert.equal(hookSecret.data.JWT_SECRET, appSecret?.data?.JWT_SECRET, "one JWT secret per render");
+    assert.equal(hookSecret.data.DATABASE_URL, appSecret?.data?.DATABASE_URL);
+    // a pre-upgrade hook is re-rendered on every upgrade (and every Argo CD sync): it must carry nothing generated
+    assert.equal(hookSecret.data.JWT_SECRET, undefined, "migrate needs no JWT_SECRET");
     assert.match(hookSecret.metadata.annotations?.["helm.sh/hook"] ?? "", /pre-install/, "the Secret must exist before the pre-install Job");
     assert.ok(Number(hookSecret.metadata.annotations?.["helm.sh/hook-weight"]) < Number(job.metadata.annotations?.["helm.sh/hook-weight"]));
+  });
+
+  describe("secrets under GitOps (helm template / Argo CD render on every sync)", () => {
+    const isHook = (o: K8sObject) => Boolean(o.metadata.annotations?.["helm.sh/hook"]);
+    const jwtEnv = (d: K8sObject) =>
+      (d.spec.template.spec.containers[0].env as { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[]).find((e) => e.name === "JWT_SECRET");
+
+    it("renders identical non-hook manifests twice with default values (no random value outside the install hook)", () => {
+      const nonHook = () => helmTemplate().objects.filter((o) => !isHook(o));
+      const [a, b] = [nonHook(), nonHook()];
+      assert.ok(ofKind(a, "Secret").length === 1 && ofKind(a, "Deployment").length > 0);
+      assert.deepEqual(a, b);
+    });
+
+    it("generates JWT_SECRET once, in a pre-install-only hook Secret kept by helm, which every Deployment reads", () => {
+      const objs = helmTemplate().objects;
+      const appSecret = ofKind(objs, "Secret").find((s) => s.metadata.name === RELEASE);
+      assert.equal(appSecret?.data?.JWT_SECRET, undefined, "the release Secret must not carry a generated value");
+      const jwt = ofKind(objs, "Secret").find((s) => s.metadata.name === `${RELEASE}-jwt`);
+      assert.ok(jwt?.data?.JWT_SECRET, `hook Secret ${RELEASE}-jwt with JWT_SECRET`);
+      assert.ok(Buffer.from(jwt.data.JWT_SECRET, "base64").length >= 32);
+      assert.equal(jwt.metadata.annotations?.["helm.sh/hook"], "pre-install", "pre-upgrade would regenerate it on every upgrade");
+      assert.equal(jwt.metadata.annotations?.["helm.sh/resource-policy"], "keep");
+      const job = ofKind(objs, "Job")[0];
+      assert.ok(Number(jwt.metadata.annotations?.["helm.sh/hook-weight"]) < Number(job?.metadata.annotations?.["helm.sh/hook-weight"]));
+      for (const d of ofKind(objs, "Deployment"))
+        assert.deepEqual(jwtEnv(d)?.valueFrom?.secretKeyRef, { name: `${RELEASE}-jwt`, key: "JWT_SECRET" }, d.metadata.name);
+    });
+
+    it("puts a given secrets.jwtSecret in the release Secret and renders no hook Secret for it", () => {
+      const objs = helmTemplate({ "secrets.jwtSecret": FIXED_JWT }).objects;
+      assert.equal(ofKind(objs, "Secret").find((s) => s.metadata.name === RELEASE)?.data?.JWT_SECRET, Buffer.from(FIXED_JWT).toString("base64"));
+      assert.equal(ofKind(objs, "Secret").find((s) => s.metadata.name === `${RELEASE}-jwt`), undefined);
+      assert.deepEqual(ofKind(objs, "Secret").filter((s) => isHook(s) && s.data?.JWT_SECRET).map((s) => s.metadata.name), [], "no hook copy of it");
+      for (const d of ofKind(objs, "Deployment")) assert.equal(jwtEnv(d), undefined, d.metadata.name);
+    });
+
+    it("secrets.gitops=true without existingSecret fails with a message naming existingSecret", () => {
+      const r = run(tool("helm"), ["template", RELEASE, CHART, "--kube-version", KUBE_VERSION, "--set", "secrets.gitops=true"], { check: false });
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, /secrets\.gitops=true needs secrets\.existingSecret/);
+    });
+
+    it("secrets.gitops=true with existingSecret renders byte-identical output twice, hooks included, and no Secret", () => {
+      const sets = { "secrets.gitops": "true", "secrets.existingSecret": "strangler-external" };
+      const [a, b] = [helmTemplate(sets), helmTemplate(sets)];
+      assert.equal(a.text, b.text);
+      assert.equal(ofKind(a.objects, "Secret").length, 0);
+      kubeconform(a.text, a.objects.length);
+    });
   });
 
   it("uses secrets.existingSecret everywhere instead of rendering a Secret", () => {

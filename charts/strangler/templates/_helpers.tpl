@@ -118,14 +118,10 @@ checksum/config: {{ include (print .Template.BasePath "/configmap.yaml") . | sha
 checksum/secret: {{ (.Values.secrets.existingSecret | default (include (print .Template.BasePath "/secret.yaml") .)) | sha256sum }}
 {{- end }}
 
-{{/* JWT_SECRET: secrets.jwtSecret, else the one already in the release's Secret (upgrade), else random.
-     Memoised in .Values so secret.yaml and the checksum include see the same value in one render. */}}
-{{- define "strangler.jwtSecret" -}}
-{{- if not (hasKey .Values.secrets "_jwtSecret") }}
-{{- $existing := lookup "v1" "Secret" .Release.Namespace (include "strangler.fullname" .) }}
-{{- $fromCluster := "" }}
-{{- if and $existing $existing.data }}{{ $fromCluster = $existing.data.JWT_SECRET | default "" | b64dec }}{{ end }}
-{{- $_ := set .Values.secrets "_jwtSecret" (.Values.secrets.jwtSecret | default $fromCluster | default (randAlphaNum 48)) }}
+{{/* Name of the install-only hook Secret holding a generated JWT_SECRET, or "" when JWT_SECRET comes from
+     secrets.jwtSecret (the release Secret) or secrets.existingSecret. */}}
+{{- define "strangler.generatedJwtSecretName" -}}
+{{- if not (or .Values.secrets.existingSecret .Values.secrets.jwtSecret .Values.secrets.gitops) }}
+{{- printf "%s-jwt" (include "strangler.fullname" . | trunc 59 | trimSuffix "-") }}
 {{- end }}
-{{- .Values.secrets._jwtSecret }}
 {{- end }}
