@@ -125,3 +125,39 @@ checksum/secret: {{ (.Values.secrets.existingSecret | default (include (print .T
 {{- printf "%s-jwt" (include "strangler.fullname" . | trunc 59 | trimSuffix "-") }}
 {{- end }}
 {{- end }}
+
+{{/* migration.mode=initContainer: wait until DATABASE_URL's host accepts TCP (node, from the app image: no extra
+     image, any host), then `strangler migrate`. Concurrent pods are safe: prisma migrate takes an advisory lock. */}}
+{{- define "strangler.migrateInitContainers" -}}
+{{- $common := dict "image" (include "strangler.image" .) "pullPolicy" .Values.image.pullPolicy "secret" (include "strangler.secretName" .) }}
+{{- range $i, $step := list "wait-for-database" "migrate" }}
+- name: {{ $step }}
+  image: {{ $common.image }}
+  imagePullPolicy: {{ $common.pullPolicy }}
+  {{- if eq $step "migrate" }}
+  args: ["migrate"]
+  {{- else }}
+  command:
+    - node
+    - -e
+    - >-
+      const u = new URL(process.env.DATABASE_URL); const net = require("node:net");
+      const tryOnce = () => { const s = net.connect(Number(u.port || 5432), u.hostname, () => { s.end(); process.exit(0); });
+      s.on("error", () => { console.log("waiting for " + u.host); setTimeout(tryOnce, 2000); }); }; tryOnce();
+  {{- end }}
+  env:
+    - name: NODE_ENV
+      value: production
+    - name: DATA_DIR
+      value: /data
+    - name: DATABASE_URL
+      valueFrom:
+        secretKeyRef: { name: {{ $common.secret }}, key: DATABASE_URL }
+  resources:
+    {{- toYaml $.Values.migration.resources | nindent 4 }}
+  securityContext:
+    {{- include "strangler.containerSecurityContext" $ | nindent 4 }}
+  volumeMounts:
+    {{- include "strangler.volumeMounts" $ | nindent 4 }}
+{{- end }}
+{{- end }}
