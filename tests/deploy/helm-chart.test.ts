@@ -233,6 +233,17 @@ describe("helm chart charts/strangler", () => {
       }
     });
 
+    it("with Istio, lets the init containers reach the database past the not-yet-running sidecar", () => {
+      const r = helmTemplate({ "istio.enabled": "true" }, QUICKSTART);
+      kubeconform(r.text, r.objects.length);
+      const apps = ofKind(r.objects, "Deployment").filter((d) => !INFRA.includes(d.metadata.name));
+      for (const d of apps) assert.equal(d.spec.template.metadata.annotations["traffic.sidecar.istio.io/excludeOutboundPorts"], "5432", d.metadata.name);
+      const other = helmTemplate({ "istio.enabled": "true", "migration.mode": "initContainer", "secrets.databaseUrl": "postgresql://u:p@db.example:6432/app" }).objects;
+      assert.equal(ofKind(other, "Deployment")[0]?.spec.template.metadata.annotations["traffic.sidecar.istio.io/excludeOutboundPorts"], "6432");
+      for (const d of ofKind(helmTemplate({ "istio.enabled": "true" }).objects, "Deployment"))
+        assert.equal(d.spec.template.metadata.annotations["traffic.sidecar.istio.io/excludeOutboundPorts"], undefined, "hook mode needs no exclusion");
+    });
+
     it("refuses quickstart.postgres with the pre-install hook migration (it would wait forever)", () => {
       const r = run(tool("helm"), ["template", RELEASE, CHART, "--kube-version", KUBE_VERSION, "--set", "quickstart.postgres.enabled=true"], { check: false });
       assert.notEqual(r.status, 0);

@@ -161,3 +161,12 @@ checksum/secret: {{ (.Values.secrets.existingSecret | default (include (print .T
     {{- include "strangler.volumeMounts" $ | nindent 4 }}
 {{- end }}
 {{- end }}
+
+{{/* Port of secrets.databaseUrl (5432 when absent, or when the URL lives in existingSecret). */}}
+{{- define "strangler.databasePort" -}}
+{{- $port := "" }}
+{{- if and .Values.secrets.databaseUrl (not .Values.secrets.existingSecret) }}
+{{- $port = (urlParse .Values.secrets.databaseUrl).host | regexFind ":[0-9]+$" | trimPrefix ":" }}
+{{- end }}
+{{- $port | default "5432" }}
+{{- end }}
