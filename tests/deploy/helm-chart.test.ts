@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
-import { CHART, KUBE_VERSION, RELEASE, helmTemplate, kubeconform, ofKind, run, services, tool, type K8sObject } from "./support/deploy-tools.js";
+import path from "node:path";
+import { CHART, KUBE_VERSION, RELEASE, chartValues, helmTemplate, kubeconform, ofKind, run, serviceForHost, services, tool, type K8sObject } from "./support/deploy-tools.js";
 
 const FIXED_JWT = "x".repeat(40); // a fixed secret makes the Secret (and its checksum) deterministic
 const ALL_ON = { "istio.enabled": "true", "orders.enabled": "true" };
+const QUICKSTART = ["-f", path.join(CHART, "values-quickstart.yaml")];
+const INFRA = ["postgres", "kafka", "unleash"];
 
 const podAnnotations = (objs: K8sObject[]) =>
   ofKind(objs, "Deployment").map((d) => d.spec.template.metadata.annotations as Record<string, string>);
@@ -38,6 +41,12 @@ describe("helm chart charts/strangler", () => {
       kubeconform(r.text, r.objects.length);
     });
   }
+  it("renders objects that kubeconform -strict accepts: values-quickstart.yaml (and passes helm lint with it)", () => {
+    const r = helmTemplate({}, QUICKSTART);
+    assert.ok(ofKind(r.objects, "StatefulSet").length > 0, "the quickstart infra must be rendered");
+    kubeconform(r.text, r.objects.length);
+    run(tool("helm"), ["lint", CHART, "--strict", "--kube-version", KUBE_VERSION, ...QUICKSTART]);
+  });
 
   it("renders the expected kinds: per component Deployment/Service/HPA/PDB, one ConfigMap, Secret, migration Job", () => {
     const objs = helmTemplate(ALL_ON).objects;
@@ -77,7 +86,7 @@ describe("helm chart charts/strangler", () => {
     }
   });
 
-  it("runs `strangler migrate` as a pre-install/pre-upgrade hook Job with DATABASE_URL + JWT_SECRET from a hook Secret", () => {
+  it("runs `strangler migrate` as a pre-install/pre-upgrade hook Job with DATABASE_URL from a hook Secret (no JWT_SECRET)", () => {
     const objs = helmTemplate().objects;
     const [job] = ofKind(objs, "Job");
     assert.ok(job, "no migration Job");
@@ -86,11 +95,63 @@ describe("helm chart charts/strangler", () => {
     assert.deepEqual(c.args, ["migrate"]);
     const ref = c.envFrom[0].secretRef;
     const hookSecret = ofKind(objs, "Secret").find((s) => s.metadata.name === ref.name);
-    assert.ok(hookSecret?.data?.DATABASE_URL && hookSecret.data.JWT_SECRET, `Secret ${ref.name} with DATABASE_URL and JWT_SECRET must be rendered`);
+    assert.ok(hookSecret?.data?.DATABASE_URL, `Secret ${ref.name} with DATABASE_URL must be rendered`);
     const appSecret = ofKind(objs, "Secret").find((s) => s.metadata.name === RELEASE);
-    assert.equal(hookSecret.data.JWT_SECRET, appSecret?.data?.JWT_SECRET, "one JWT secret per render");
+    assert.equal(hookSecret.data.DATABASE_URL, appSecret?.data?.DATABASE_URL);
+    // a pre-upgrade hook is re-rendered on every upgrade (and every Argo CD sync): it must carry nothing generated
+    assert.equal(hookSecret.data.JWT_SECRET, undefined, "migrate needs no JWT_SECRET");
     assert.match(hookSecret.metadata.annotations?.["helm.sh/hook"] ?? "", /pre-install/, "the Secret must exist before the pre-install Job");
     assert.ok(Number(hookSecret.metadata.annotations?.["helm.sh/hook-weight"]) < Number(job.metadata.annotations?.["helm.sh/hook-weight"]));
+  });
+
+  describe("secrets under GitOps (helm template / Argo CD render on every sync)", () => {
+    const isHook = (o: K8sObject) => Boolean(o.metadata.annotations?.["helm.sh/hook"]);
+    const jwtEnv = (d: K8sObject) =>
+      (d.spec.template.spec.containers[0].env as { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[]).find((e) => e.name === "JWT_SECRET");
+
+    it("renders identical non-hook manifests twice with default values (no random value outside the install hook)", () => {
+      const nonHook = () => helmTemplate().objects.filter((o) => !isHook(o));
+      const [a, b] = [nonHook(), nonHook()];
+      assert.ok(ofKind(a, "Secret").length === 1 && ofKind(a, "Deployment").length > 0);
+      assert.deepEqual(a, b);
+    });
+
+    it("generates JWT_SECRET once, in a pre-install-only hook Secret kept by helm, which every Deployment reads", () => {
+      const objs = helmTemplate().objects;
+      const appSecret = ofKind(objs, "Secret").find((s) => s.metadata.name === RELEASE);
+      assert.equal(appSecret?.data?.JWT_SECRET, undefined, "the release Secret must not carry a generated value");
+      const jwt = ofKind(objs, "Secret").find((s) => s.metadata.name === `${RELEASE}-jwt`);
+      assert.ok(jwt?.data?.JWT_SECRET, `hook Secret ${RELEASE}-jwt with JWT_SECRET`);
+      assert.ok(Buffer.from(jwt.data.JWT_SECRET, "base64").length >= 32);
+      assert.equal(jwt.metadata.annotations?.["helm.sh/hook"], "pre-install", "pre-upgrade would regenerate it on every upgrade");
+      assert.equal(jwt.metadata.annotations?.["helm.sh/resource-policy"], "keep");
+      const job = ofKind(objs, "Job")[0];
+      assert.ok(Number(jwt.metadata.annotations?.["helm.sh/hook-weight"]) < Number(job?.metadata.annotations?.["helm.sh/hook-weight"]));
+      for (const d of ofKind(objs, "Deployment"))
+        assert.deepEqual(jwtEnv(d)?.valueFrom?.secretKeyRef, { name: `${RELEASE}-jwt`, key: "JWT_SECRET" }, d.metadata.name);
+    });
+
+    it("puts a given secrets.jwtSecret in the release Secret and renders no hook Secret for it", () => {
+      const objs = helmTemplate({ "secrets.jwtSecret": FIXED_JWT }).objects;
+      assert.equal(ofKind(objs, "Secret").find((s) => s.metadata.name === RELEASE)?.data?.JWT_SECRET, Buffer.from(FIXED_JWT).toString("base64"));
+      assert.equal(ofKind(objs, "Secret").find((s) => s.metadata.name === `${RELEASE}-jwt`), undefined);
+      assert.deepEqual(ofKind(objs, "Secret").filter((s) => isHook(s) && s.data?.JWT_SECRET).map((s) => s.metadata.name), [], "no hook copy of it");
+      for (const d of ofKind(objs, "Deployment")) assert.equal(jwtEnv(d), undefined, d.metadata.name);
+    });
+
+    it("secrets.gitops=true without existingSecret fails with a message naming existingSecret", () => {
+      const r = run(tool("helm"), ["template", RELEASE, CHART, "--kube-version", KUBE_VERSION, "--set", "secrets.gitops=true"], { check: false });
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, /secrets\.gitops=true needs secrets\.existingSecret/);
+    });
+
+    it("secrets.gitops=true with existingSecret renders byte-identical output twice, hooks included, and no Secret", () => {
+      const sets = { "secrets.gitops": "true", "secrets.existingSecret": "strangler-external" };
+      const [a, b] = [helmTemplate(sets), helmTemplate(sets)];
+      assert.equal(a.text, b.text);
+      assert.equal(ofKind(a.objects, "Secret").length, 0);
+      kubeconform(a.text, a.objects.length);
+    });
   });
 
   it("uses secrets.existingSecret everywhere instead of rendering a Secret", () => {
@@ -100,6 +161,94 @@ describe("helm chart charts/strangler", () => {
       assert.ok(d.spec.template.spec.containers[0].envFrom.some((e: { secretRef?: { name: string } }) => e.secretRef?.name === "prod-secrets"));
     const job = ofKind(objs, "Job")[0];
     assert.equal(job?.spec.template.spec.containers[0].envFrom[0].secretRef.name, "prod-secrets");
+  });
+
+  describe("quickstart infrastructure (values-quickstart.yaml)", () => {
+    const workloads = (objs: K8sObject[]) => [...ofKind(objs, "Deployment"), ...ofKind(objs, "StatefulSet")];
+    const b64 = (v: string | undefined) => Buffer.from(v ?? "", "base64").toString("utf8");
+    /** host:port pairs the app (and Unleash) connect to, from the rendered ConfigMap, Secret and Unleash env. */
+    const endpoints = (objs: K8sObject[]) => {
+      const cm = ofKind(objs, "ConfigMap").find((c) => c.metadata.name === RELEASE)?.data ?? {};
+      const secret = ofKind(objs, "Secret").find((c) => c.metadata.name === RELEASE)?.data ?? {};
+      const unleash = workloads(objs).find((w) => w.metadata.name === "unleash");
+      const unleashDb = unleash?.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === "DATABASE_URL")?.value;
+      const url = (u: string, dflt: number) => { const p = new URL(u); return { host: p.hostname, port: Number(p.port || dflt) }; };
+      return {
+        DATABASE_URL: url(b64(secret.DATABASE_URL), 5432),
+        UNLEASH_URL: url(cm.UNLEASH_URL ?? "", 80),
+        ...Object.fromEntries((cm.KAFKA_BROKERS ?? "").split(",").map((b, i) => [`KAFKA_BROKERS[${i}]`, { host: b.split(":")[0]!, port: Number(b.split(":")[1]) }])),
+        "unleash DATABASE_URL": url(unleashDb ?? "", 5432),
+      };
+    };
+
+    it("deploys PostgreSQL, Kafka and Unleash from their official images, each with a readiness probe", () => {
+      const objs = helmTemplate({}, QUICKSTART).objects;
+      const images = Object.fromEntries(workloads(objs).filter((w) => INFRA.includes(w.metadata.name)).map((w) => {
+        const c = w.spec.template.spec.containers[0];
+        assert.ok(c.readinessProbe, `${w.metadata.name} needs a readiness probe`);
+        return [w.metadata.name, c.image];
+      }));
+      assert.deepEqual(images, { postgres: "postgres:16", kafka: "apache/kafka:3.9.1", unleash: "unleashorg/unleash-server:7" });
+      assert.equal(ofKind(objs, "StatefulSet")[0]?.metadata.name, "postgres");
+      const kafkaEnv = Object.fromEntries(workloads(objs).find((w) => w.metadata.name === "kafka")!.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+      assert.equal(kafkaEnv.KAFKA_PROCESS_ROLES, "broker,controller");
+      assert.equal(kafkaEnv.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR, "1");
+      assert.ok(kafkaEnv.KAFKA_NODE_ID && kafkaEnv.KAFKA_CONTROLLER_QUORUM_VOTERS?.startsWith(`${kafkaEnv.KAFKA_NODE_ID}@`));
+    });
+
+    it("points every URL of the app (ConfigMap, Secret) and Unleash's DATABASE_URL at a rendered Service and port", () => {
+      const objs = helmTemplate({}, QUICKSTART).objects;
+      const svcs = services(objs);
+      for (const [key, { host, port }] of Object.entries(endpoints(objs))) {
+        const svc = serviceForHost(host, svcs);
+        assert.ok(svc, `${key}: host ${host} is no rendered Service (${[...svcs.keys()].join(", ")})`);
+        assert.ok(svcs.get(svc)!.includes(port), `${key}: Service ${svc} has no port ${port}`);
+      }
+      // each Service selects the pods of a rendered workload
+      for (const name of INFRA) {
+        const svc = ofKind(objs, "Service").find((s) => s.metadata.name === name)!;
+        const w = workloads(objs).find((x) => x.metadata.name === name)!;
+        assert.deepEqual(svc.spec.selector, w.spec.template.metadata.labels, name);
+      }
+    });
+
+    it("is off by default: values.yaml disables it and the defaults render no infra workload or Service", () => {
+      const q = chartValues().quickstart;
+      assert.deepEqual(INFRA.map((n) => q?.[n]?.enabled), [false, false, false]);
+      const objs = helmTemplate().objects;
+      assert.deepEqual(workloads(objs).map((w) => w.metadata.name).filter((n) => INFRA.includes(n)), []);
+      assert.deepEqual([...services(objs).keys()].filter((n) => INFRA.includes(n)), []);
+    });
+
+    it("migrates in init containers of every app pod (wait for the database, then `strangler migrate`), no pre-install hook Job", () => {
+      const objs = helmTemplate({}, QUICKSTART).objects;
+      assert.equal(ofKind(objs, "Job").length, 0, "a pre-install Job would run before the chart's postgres exists");
+      const apps = ofKind(objs, "Deployment").filter((d) => !INFRA.includes(d.metadata.name));
+      assert.equal(apps.length, 4);
+      for (const d of apps) {
+        const init = d.spec.template.spec.initContainers as { name: string; args?: string[]; env: { name: string; valueFrom?: any }[] }[];
+        assert.deepEqual(init?.map((c) => c.name), ["wait-for-database", "migrate"], d.metadata.name);
+        assert.deepEqual(init[1]!.args, ["migrate"]);
+        for (const c of init) assert.deepEqual(c.env.find((e) => e.name === "DATABASE_URL")?.valueFrom?.secretKeyRef, { name: RELEASE, key: "DATABASE_URL" });
+      }
+    });
+
+    it("with Istio, lets the init containers reach the database past the not-yet-running sidecar", () => {
+      const r = helmTemplate({ "istio.enabled": "true" }, QUICKSTART);
+      kubeconform(r.text, r.objects.length);
+      const apps = ofKind(r.objects, "Deployment").filter((d) => !INFRA.includes(d.metadata.name));
+      for (const d of apps) assert.equal(d.spec.template.metadata.annotations["traffic.sidecar.istio.io/excludeOutboundPorts"], "5432", d.metadata.name);
+      const other = helmTemplate({ "istio.enabled": "true", "migration.mode": "initContainer", "secrets.databaseUrl": "postgresql://u:p@db.example:6432/app" }).objects;
+      assert.equal(ofKind(other, "Deployment")[0]?.spec.template.metadata.annotations["traffic.sidecar.istio.io/excludeOutboundPorts"], "6432");
+      for (const d of ofKind(helmTemplate({ "istio.enabled": "true" }).objects, "Deployment"))
+        assert.equal(d.spec.template.metadata.annotations["traffic.sidecar.istio.io/excludeOutboundPorts"], undefined, "hook mode needs no exclusion");
+    });
+
+    it("refuses quickstart.postgres with the pre-install hook migration (it would wait forever)", () => {
+      const r = run(tool("helm"), ["template", RELEASE, CHART, "--kube-version", KUBE_VERSION, "--set", "quickstart.postgres.enabled=true"], { check: false });
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, /migration\.mode=initContainer/);
+    });
   });
 
   describe("checksum annotations", () => {

@@ -118,14 +118,55 @@ checksum/config: {{ include (print .Template.BasePath "/configmap.yaml") . | sha
 checksum/secret: {{ (.Values.secrets.existingSecret | default (include (print .Template.BasePath "/secret.yaml") .)) | sha256sum }}
 {{- end }}
 
-{{/* JWT_SECRET: secrets.jwtSecret, else the one already in the release's Secret (upgrade), else random.
-     Memoised in .Values so secret.yaml and the checksum include see the same value in one render. */}}
-{{- define "strangler.jwtSecret" -}}
-{{- if not (hasKey .Values.secrets "_jwtSecret") }}
-{{- $existing := lookup "v1" "Secret" .Release.Namespace (include "strangler.fullname" .) }}
-{{- $fromCluster := "" }}
-{{- if and $existing $existing.data }}{{ $fromCluster = $existing.data.JWT_SECRET | default "" | b64dec }}{{ end }}
-{{- $_ := set .Values.secrets "_jwtSecret" (.Values.secrets.jwtSecret | default $fromCluster | default (randAlphaNum 48)) }}
+{{/* Name of the install-only hook Secret holding a generated JWT_SECRET, or "" when JWT_SECRET comes from
+     secrets.jwtSecret (the release Secret) or secrets.existingSecret. */}}
+{{- define "strangler.generatedJwtSecretName" -}}
+{{- if not (or .Values.secrets.existingSecret .Values.secrets.jwtSecret .Values.secrets.gitops) }}
+{{- printf "%s-jwt" (include "strangler.fullname" . | trunc 59 | trimSuffix "-") }}
 {{- end }}
-{{- .Values.secrets._jwtSecret }}
+{{- end }}
+
+{{/* migration.mode=initContainer: wait until DATABASE_URL's host accepts TCP (node, from the app image: no extra
+     image, any host), then `strangler migrate`. Concurrent pods are safe: prisma migrate takes an advisory lock. */}}
+{{- define "strangler.migrateInitContainers" -}}
+{{- $common := dict "image" (include "strangler.image" .) "pullPolicy" .Values.image.pullPolicy "secret" (include "strangler.secretName" .) }}
+{{- range $i, $step := list "wait-for-database" "migrate" }}
+- name: {{ $step }}
+  image: {{ $common.image }}
+  imagePullPolicy: {{ $common.pullPolicy }}
+  {{- if eq $step "migrate" }}
+  args: ["migrate"]
+  {{- else }}
+  command:
+    - node
+    - -e
+    - >-
+      const u = new URL(process.env.DATABASE_URL); const net = require("node:net");
+      const tryOnce = () => { const s = net.connect(Number(u.port || 5432), u.hostname, () => { s.end(); process.exit(0); });
+      s.on("error", () => { console.log("waiting for " + u.host); setTimeout(tryOnce, 2000); }); }; tryOnce();
+  {{- end }}
+  env:
+    - name: NODE_ENV
+      value: production
+    - name: DATA_DIR
+      value: /data
+    - name: DATABASE_URL
+      valueFrom:
+        secretKeyRef: { name: {{ $common.secret }}, key: DATABASE_URL }
+  resources:
+    {{- toYaml $.Values.migration.resources | nindent 4 }}
+  securityContext:
+    {{- include "strangler.containerSecurityContext" $ | nindent 4 }}
+  volumeMounts:
+    {{- include "strangler.volumeMounts" $ | nindent 4 }}
+{{- end }}
+{{- end }}
+
+{{/* Port of secrets.databaseUrl (5432 when absent, or when the URL lives in existingSecret). */}}
+{{- define "strangler.databasePort" -}}
+{{- $port := "" }}
+{{- if and .Values.secrets.databaseUrl (not .Values.secrets.existingSecret) }}
+{{- $port = (urlParse .Values.secrets.databaseUrl).host | regexFind ":[0-9]+$" | trimPrefix ":" }}
+{{- end }}
+{{- $port | default "5432" }}
 {{- end }}
