@@ -71,6 +71,40 @@ describe("resilience", () => {
     assert.equal(await metric(/strangler_proxy_breaker_state\{upstream="inventory"\} (\d+)/), 0);
   });
 
+  it("when the monolith and a service are down, then the proxy answers /ready itself (200) and /health/details shows them unhealthy", async () => {
+    // A monolith and a service of this test's own, killed below; a fast health poll so the details catch up.
+    const [ownMonolith, ownService] = await Promise.all([startUpstream("monolith"), startUpstream("inventory")]);
+    const own = await startTestProxy(
+      testProxyEnv(ownMonolith.url, [{ prefix: "/api/inventory", module: "inventory", flag: "strangler.inventory", url: ownService.url }], { HEALTH_POLL_MS: "100" }),
+    );
+    try {
+      const up = await send(`${own.url}/ready`);
+      assert.deepEqual([up.status, up.headers["x-upstream"], up.json().status], [200, "proxy", "ready"], up.text);
+      await Promise.all([ownMonolith.kill(), ownService.kill()]);
+      type Details = { status: string; flags: { mode: string }; upstreams: { name: string; healthy: boolean | null; breaker: string; healthError: string | null }[] };
+      let details: Details | undefined;
+      await waitUntil(async () => {
+        details = (await send(`${own.url}/health/details`)).json<Details>();
+        return details.upstreams.every((u) => u.healthy === false);
+      }, 5_000);
+      assert.equal(details!.status, "ready");
+      assert.deepEqual(details!.upstreams.map((u) => u.name).sort(), ["inventory", "monolith"]);
+      assert.ok(details!.upstreams.every((u) => u.healthError), JSON.stringify(details!.upstreams));
+      assert.ok(details!.flags.mode, "the flag source state is shown");
+      for (const path of ["/ready", "/ready?probe=1"]) {
+        const down = await send(`${own.url}${path}`);
+        assert.deepEqual([down.status, down.headers["x-upstream"]], [200, "proxy"], `${path} is never forwarded: ${down.text}`);
+        assert.deepEqual(Object.keys(down.json<{ checks: object }>().checks).sort(), ["flags", "routes"]);
+      }
+      const forwarded = await send(`${own.url}/api/users/x`);
+      assert.equal(forwarded.status, 502, "the monolith really is down: forwarded requests fail");
+    } finally {
+      await own.close();
+      await Promise.all([ownMonolith.kill(), ownService.kill()]);
+      removeDir(own.dataDir);
+    }
+  });
+
   it("when a service refuses the connection, then even a POST is replayed on the monolith with its body intact", async () => {
     // A proxy of its own with a slow health poll, so the refusal is met by a request, not by the health check.
     const fragile = await startUpstream("fragile");

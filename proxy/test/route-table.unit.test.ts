@@ -46,9 +46,10 @@ describe("route table", () => {
     assert.equal(compileRouteMatcher([])("/api/users"), undefined);
   });
 
-  it("reserves /_strangler…, /metrics and /health for the proxy, and nothing that merely starts alike", () => {
-    for (const url of ["/_strangler", "/_strangler/", "/_strangler/status", "/_strangler?x=1", "/metrics", "/metrics?x", "/health", "/health?probe=1"])
-      assert.equal(isReservedPath(url), true, url);
-    for (const url of ["/_stranglerX", "/metricsX", "/healthz", "/health/deep", "/ready", "/api/health"]) assert.equal(isReservedPath(url), false, url);
+  it("reserves /_strangler…, /metrics, /health, /health/details and /ready for the proxy, and nothing that merely starts alike", () => {
+    const reserved = ["/_strangler", "/_strangler/", "/_strangler/status", "/_strangler?x=1", "/metrics", "/metrics?x", "/health", "/health?probe=1"];
+    for (const url of [...reserved, "/ready", "/ready?probe=1", "/health/details", "/health/details?x=1"]) assert.equal(isReservedPath(url), true, url);
+    for (const url of ["/_stranglerX", "/metricsX", "/healthz", "/health/deep", "/health/details/x", "/readyz", "/ready/x", "/api/health", "/api/ready"])
+      assert.equal(isReservedPath(url), false, url);
   });
 });

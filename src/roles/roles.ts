@@ -1,3 +1,4 @@
+import { describeOutbox } from "../platform/outbox/outbox.js";
 import type { RunningServer } from "../platform/server/start-server.js";
 import type { Runtime } from "./runtime.js";
 import { ensureTopics } from "./runtime.js";
@@ -21,7 +22,10 @@ async function startMessaging(rt: Runtime, modules: Modules, which: ModuleName[]
   // Every event topic, not only this role's own: an extracted service subscribes to topics the other module
   // publishes, and may start first on a fresh cluster (kafkajs cannot subscribe to a topic that does not exist).
   await ensureTopics(rt, [...modules.orders.topics, ...modules.inventory.topics]);
-  for (const m of producing) await modules[m].startMessaging(rt.transport);
+  for (const m of producing) {
+    await modules[m].startMessaging(rt.transport);
+    rt.details.push({ name: `outbox.${m}`, describe: () => describeOutbox(rt.db.prisma, m) });
+  }
   return async () => {
     for (const m of producing) await modules[m].stopMessaging();
   };

@@ -7,16 +7,19 @@ import { createInProcessTransport } from "../platform/messaging/in-process.trans
 import { createKafkaTransport } from "../platform/messaging/kafka.transport.js";
 import type { MessageTransport } from "../platform/messaging/transport.js";
 import { DEAD_LETTER_TOPIC } from "../platform/messaging/transport.js";
-import type { ReadinessCheck } from "../platform/health/health.router.js";
+import type { HealthDetail, ReadinessCheck } from "../platform/health/health.router.js";
 
-/** What every role shares in one process: database, event transport, auth, readiness checks. */
+/** What every role shares in one process: database, event transport, auth, readiness checks and diagnostics. */
 export interface Runtime {
   readonly config: AppConfig;
   readonly logger: Logger;
   readonly db: Database;
   readonly transport: MessageTransport;
   readonly auth: Auth;
+  /** Only what serving needs: the database. */
   readonly readiness: ReadinessCheck[];
+  /** GET /health/details: messaging (broker, consumers) and, once messaging starts, each relayed outbox. */
+  readonly details: HealthDetail[];
   close(): Promise<void>;
 }
 
@@ -27,7 +30,9 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     : createInProcessTransport(logger);
   const auth = createAuth({ ...config.jwt, secret: config.jwt.secret ?? (config.jwt.jwksUrl ? undefined : await runSecret(config, logger)) });
   const readiness: ReadinessCheck[] = [{ name: "database", check: () => db.ping() }];
-  if (transport.kind === "kafka") readiness.push({ name: "kafka", check: () => transport.ping() });
+  // Kafka is not a readiness check: the outbox buffers events while the broker is away, and orders are still
+  // accepted (docs/events.md). Taking every pod out of service for a broker outage would turn it into a full one.
+  const details: HealthDetail[] = [{ name: "messaging", describe: () => transport.describe() }];
   return {
     config,
     logger,
@@ -35,6 +40,7 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     transport,
     auth,
     readiness,
+    details,
     async close() {
       await transport.close();
       await db.close();

@@ -23,7 +23,7 @@ export function createModulesApp(rt: Runtime, name: string, modules: ServedModul
   return createHttpApp({
     logger: rt.logger,
     bodyLimit: rt.config.bodyLimit,
-    routers: [createHealthRouter(rt.readiness), openApiRouter(`Strangler ${name}`, modules), ...modules.map((m) => m.router)],
+    routers: [createHealthRouter(rt.readiness, { details: rt.details, logger: rt.logger.child({ component: "health" }) }), openApiRouter(`Strangler ${name}`, modules), ...modules.map((m) => m.router)],
   });
 }
 

@@ -81,5 +81,6 @@ describe("OpenAPI document", () => {
     conforms("PUT", "/api/orders/{id}/status", await t.http.put(`/api/orders/${id}/status`).send({ status: "Delivered" }));
     conforms("GET", "/health", await t.http.get("/health"));
     conforms("GET", "/ready", await t.http.get("/ready"));
+    conforms("GET", "/health/details", await t.http.get("/health/details"));
   });
 });

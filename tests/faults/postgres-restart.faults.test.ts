@@ -26,10 +26,14 @@ describe("PostgreSQL restarted under load (scripts/services/postgres.sh restart)
     const { userIds, productIds } = await seedShop(base, 1, 1, 1_000_000);
     // /ready polled every 20 ms all along: the sequence of answers, compressed to runs ("200×52 503×31 200×…").
     const readiness: { status: number; at: number }[] = [];
+    const notReadyBodies = new Set<string>(); // each distinct body of a non-200 answer
     let polling = true;
     const poller = (async () => {
       while (polling) {
-        readiness.push({ status: (await hit(`${base}/ready`)).status, at: Date.now() });
+        const res = await fetch(`${base}/ready`, { signal: AbortSignal.timeout(15_000) }).catch(() => undefined);
+        const text = res ? await res.text() : "";
+        if (res && res.status !== 200) notReadyBodies.add(text);
+        readiness.push({ status: res?.status ?? 0, at: Date.now() });
         await sleep(20);
       }
     })();
@@ -61,6 +65,7 @@ describe("PostgreSQL restarted under load (scripts/services/postgres.sh restart)
       eventsLost: "n/a",
       duplicates: "n/a",
       more: {
+        notReadyBodies: [...notReadyBodies].join(" | "),
         readiness: runs.map(([s, n]) => `${s}×${n}`).join(" "),
         notReadyFor: firstDown && backUp ? `${backUp.at - firstDown.at} ms` : "never",
         orderAfterRestart: order.status,
@@ -68,6 +73,10 @@ describe("PostgreSQL restarted under load (scripts/services/postgres.sh restart)
     });
     assert.ok(firstDown, `/ready went non-200 while PostgreSQL restarted (${runs.map(([s, n]) => `${s}×${n}`).join(" ")})`);
     assert.equal(firstDown.status, 503, "not ready is a 503 naming the database");
+    // The body names the failing check and nothing more: the database's error text (host, port, driver message) is logged.
+    assert.ok(notReadyBodies.size > 0);
+    for (const text of notReadyBodies)
+      assert.deepEqual(JSON.parse(text), { status: "unavailable", failing: ["database"], checks: { database: { status: "fail" } } }, `no raw error text in /ready: ${text}`);
     assert.ok(backUp, "/ready came back to 200");
     assert.equal(stack.monolith.child.exitCode, null, "the monolith was not restarted");
     assert.equal(stack.monolith.child.pid, pid);

@@ -52,13 +52,13 @@ export function compileRouteMatcher<R extends PrefixRoute>(routes: readonly R[])
   };
 }
 
-/** Paths the proxy answers itself: /_strangler…, /metrics, /health (query strings ignored). */
+/** Paths the proxy answers itself: /_strangler…, /metrics, /health, /health/details, /ready (query strings ignored). */
 export function isReservedPath(url: string): boolean {
   if (url.startsWith("/_strangler")) {
     const next = url.charCodeAt(11);
     return next !== next || next === SLASH || next === QUERY;
   }
-  return isExactPath(url, "/metrics") || isExactPath(url, "/health");
+  return isExactPath(url, "/metrics") || isExactPath(url, "/health") || isExactPath(url, "/ready") || isExactPath(url, "/health/details");
 }
 
 function isExactPath(url: string, path: string): boolean {

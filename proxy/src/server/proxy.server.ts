@@ -40,7 +40,8 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
 
   const traffic = new TrafficWindow(routes.length + 1);
   const unlistedIndex = routes.length;
-  const admin = createStatusApp({ routes, monolith, services, flags, traffic, unlistedIndex, startedAt }, metrics.registry);
+  let closing: Promise<void> | undefined;
+  const admin = createStatusApp({ routes, monolith, services, flags, traffic, unlistedIndex, startedAt, closing: () => closing !== undefined }, metrics.registry);
   const accessLog = config.logLevel === "debug" || config.logLevel === "silly" ? (entry: Record<string, unknown>) => logger.debug("request", entry) : undefined;
   const handler = createPipeline({
     match: compileRouteMatcher(routes),
@@ -75,7 +76,6 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
   const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   logger.info("proxy listening", { port, host: config.host, routes: routes.map((r) => `${r.prefix} -> ${r.service.url} [${r.flag}]`), monolith: monolith.url });
 
-  let closing: Promise<void> | undefined;
   return {
     port,
     url: `http://${host}:${port}`,

@@ -11,21 +11,49 @@ export interface StatusSources {
   readonly traffic: TrafficWindow;
   readonly unlistedIndex: number;
   readonly startedAt: Date;
+  /** True once close() began: /ready turns 503 so the pod leaves the endpoints while in-flight requests finish. */
+  readonly closing?: () => boolean;
+}
+
+/** One upstream as the status page and /health/details show it: polled health, breaker, load. */
+export const upstreamStatus = (u: Upstream) => ({
+  name: u.name,
+  url: u.url,
+  healthy: u.health.healthy ?? null,
+  checkedAt: u.health.checkedAt ?? null,
+  healthError: u.health.error ?? null,
+  breaker: u.breakerState,
+  inFlight: u.inFlight,
+  maxConcurrent: u.settings.maxConcurrent,
+  timeoutMs: u.settings.timeoutMs,
+});
+
+/**
+ * The proxy's readiness, from its own state only: the route table is loaded (it is, once the server listens) and
+ * flags are available — from Unleash, its backup file, or the fail-safe default (every route to the monolith).
+ * An upstream being down never makes the proxy unready: the breaker and the fallback handle that.
+ */
+export function buildReadiness(s: StatusSources) {
+  const flags = s.flags.status();
+  const closing = s.closing?.() ?? false;
+  return {
+    status: closing ? ("unavailable" as const) : ("ready" as const),
+    ...(closing ? { failing: ["shutdown"] } : {}),
+    checks: {
+      routes: { status: "ok" as const, count: s.routes.length },
+      flags: { status: "ok" as const, mode: flags.mode, source: flags.ready ? ("loaded" as const) : ("fail-safe: every route to the monolith" as const) },
+    },
+  };
+}
+
+/** GET /health/details on the proxy: readiness, flag source state (errors included), every upstream's health and breaker. */
+export function buildHealthDetails(s: StatusSources, now = Date.now()) {
+  return { ...buildReadiness(s), checkedAt: new Date(now).toISOString(), flags: s.flags.status(), upstreams: [upstreamStatus(s.monolith), ...s.services.map(upstreamStatus)] };
 }
 
 /** The JSON behind /_strangler/status: routes with flag, rollout and live split; upstreams with health and breaker. */
 export function buildStatus(s: StatusSources, now = Date.now()) {
-  const upstream = (u: Upstream) => ({
-    name: u.name,
-    url: u.url,
-    healthy: u.health.healthy ?? null,
-    checkedAt: u.health.checkedAt ?? null,
-    healthError: u.health.error ?? null,
-    breaker: u.breakerState,
-    inFlight: u.inFlight,
-    maxConcurrent: u.settings.maxConcurrent,
-    timeoutMs: u.settings.timeoutMs,
-  });
+  const upstream = upstreamStatus;
   const traffic = (index: number) => {
     const w = s.traffic.snapshot(index, now);
     return {

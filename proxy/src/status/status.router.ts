@@ -1,10 +1,11 @@
 import express, { type ErrorRequestHandler, type Express } from "express";
 import type { Registry } from "prom-client";
 import { STATUS_PAGE_HTML } from "./status-page.html.js";
-import { buildStatus, type StatusSources } from "./status-snapshot.js";
+import { buildHealthDetails, buildReadiness, buildStatus, type StatusSources } from "./status-snapshot.js";
 
 /**
- * The proxy's own endpoints (an Express app, off the hot path): GET /health (liveness), GET /metrics
+ * The proxy's own endpoints (an Express app, off the hot path): GET /health (liveness), GET /ready (readiness
+ * from the proxy's own state — never forwarded), GET /health/details (upstreams, breakers, flag source), GET /metrics
  * (Prometheus), GET /_strangler (status page), GET /_strangler/status (its JSON). Everything here
  * answers with `X-Upstream: proxy`.
  */
@@ -19,6 +20,13 @@ export function createStatusApp(sources: StatusSources, registry: Registry): Exp
   });
   app.get("/health", (_req, res) => {
     res.json({ status: "ok" });
+  });
+  app.get("/ready", (_req, res) => {
+    const readiness = buildReadiness(sources);
+    res.status(readiness.status === "ready" ? 200 : 503).json(readiness);
+  });
+  app.get("/health/details", (_req, res) => {
+    res.json(buildHealthDetails(sources));
   });
   app.get("/metrics", async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());

@@ -45,6 +45,9 @@ export function createInProcessTransport(logger: Logger, lanes = 8): MessageTran
       groups.set(subscription.groupId, { subscription, tails: Array.from({ length: lanes }, () => Promise.resolve()) });
     },
     async ping() {},
+    async describe() {
+      return { kind: "in-process" as const, consumers: [...groups.keys()].map((groupId) => ({ groupId, state: "running" as const })) };
+    },
     async close() {
       await Promise.all([...groups.values()].flatMap((g) => g.tails));
       groups.clear();

@@ -1,6 +1,6 @@
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer, type LogEntry } from "kafkajs";
 import type { Logger } from "../logger/logger.js";
-import type { InboundMessage, MessageTransport, OutboundMessage, Subscription } from "./transport.js";
+import type { ConsumerDescription, InboundMessage, MessageTransport, OutboundMessage, Subscription, TransportDescription } from "./transport.js";
 
 export interface KafkaTransportOptions {
   brokers: string[];
@@ -28,6 +28,8 @@ function logCreator(logger: Logger) {
 const headersOf = (h: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined): Record<string, string> =>
   Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v ?? "")]));
 
+const DESCRIBE_WAIT_MS = 2_000;
+
 export function createKafkaTransport(options: KafkaTransportOptions): MessageTransport {
   const ns = options.namespace ?? "";
   const onCluster = (name: string) => ns + name;
@@ -51,6 +53,7 @@ export function createKafkaTransport(options: KafkaTransportOptions): MessageTra
     createPartitioner: Partitioners.DefaultPartitioner,
   });
   const consumers: Consumer[] = [];
+  const members: (ConsumerDescription & { topics: string[] })[] = [];
   let producerConnected: Promise<void> | undefined;
   let adminConnected: Promise<void> | undefined;
 
@@ -64,6 +67,25 @@ export function createKafkaTransport(options: KafkaTransportOptions): MessageTra
       adminConnected = undefined;
       throw e;
     }));
+
+  async function ping() {
+    await connectAdmin();
+    await admin.describeCluster();
+  }
+
+  /** Messages on `topics` that the group has not committed yet (a partition with no commit counts from its start). */
+  async function groupLag(groupId: string, topics: string[]): Promise<number> {
+    const committed = await admin.fetchOffsets({ groupId, topics });
+    let lag = 0;
+    for (const { topic, partitions } of committed) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      for (const end of ends) {
+        const done = partitions.find((p) => p.partition === end.partition)?.offset ?? "-1";
+        lag += Number(end.high) - (Number(done) >= 0 ? Number(done) : Number(end.low));
+      }
+    }
+    return lag;
+  }
 
   return {
     kind: "kafka",
@@ -97,6 +119,19 @@ export function createKafkaTransport(options: KafkaTransportOptions): MessageTra
         retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 },
       });
       consumers.push(consumer);
+      const member: (typeof members)[number] = { groupId: subscription.groupId, state: "starting", topics: subscription.topics.map(onCluster) };
+      members.push(member);
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        member.state = "running";
+        member.lastError = undefined;
+      });
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        member.state = "crashed";
+        member.lastError = String(payload.error?.message ?? payload.error);
+      });
+      consumer.on(consumer.events.STOP, () => {
+        member.state = "stopped";
+      });
       await consumer.connect();
       // fromBeginning applies only when the group has no committed offset yet (its first start);
       // afterwards the group resumes from its committed offsets — it never replays everything on restart.
@@ -117,9 +152,20 @@ export function createKafkaTransport(options: KafkaTransportOptions): MessageTra
         },
       });
     },
-    async ping() {
-      await connectAdmin();
-      await admin.describeCluster();
+    ping,
+    async describe(): Promise<TransportDescription> {
+      const consumerList = (lags: (number | undefined)[] = []) => members.map(({ topics: _t, ...m }, i) => (lags[i] === undefined ? m : { ...m, lag: lags[i] }));
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        // kafkajs retries for longer than a diagnostic should wait: a broker that does not answer soon is down.
+        await Promise.race([ping(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${DESCRIBE_WAIT_MS} ms`)), DESCRIBE_WAIT_MS)))]);
+      } catch (e) {
+        return { kind: "kafka", broker: { status: "down", error: e instanceof Error ? e.message : String(e) }, consumers: consumerList() };
+      } finally {
+        clearTimeout(timer);
+      }
+      const lags = await Promise.all(members.map((m) => groupLag(onCluster(m.groupId), m.topics).catch(() => undefined)));
+      return { kind: "kafka", broker: { status: "up" }, consumers: consumerList(lags) };
     },
     async close() {
       await Promise.allSettled(consumers.map((c) => c.disconnect()));

@@ -34,7 +34,23 @@ export interface MessageTransport {
   publish(topic: string, messages: OutboundMessage[]): Promise<void>;
   subscribe(subscription: Subscription): Promise<void>;
   ping(): Promise<void>;
+  /** What GET /health/details shows: broker reachability, each consumer's state and lag. Never throws. */
+  describe(): Promise<TransportDescription>;
   close(): Promise<void>;
+}
+
+/** A consumer group member as this process sees it (lag = messages not yet consumed, when the broker answers). */
+export interface ConsumerDescription {
+  groupId: string;
+  state: "starting" | "running" | "crashed" | "stopped";
+  lastError?: string;
+  lag?: number;
+}
+
+export interface TransportDescription {
+  kind: "kafka" | "in-process";
+  broker?: { status: "up" | "down"; error?: string };
+  consumers: ConsumerDescription[];
 }
 
 export const DEAD_LETTER_TOPIC = "dead-letter";

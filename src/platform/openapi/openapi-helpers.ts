@@ -24,14 +24,31 @@ const commonSchemas: Record<string, Schema> = {
   ),
 };
 
+const readyBody = object(
+  {
+    status: str({ enum: ["ready", "unavailable"] }),
+    failing: { type: "array", items: str() },
+    // Only a status per check: the error text (a database error, a host name) is logged, never returned here.
+    checks: { type: "object", additionalProperties: { ...object({ status: str({ enum: ["ok", "fail"] }) }), additionalProperties: false } },
+  },
+  ["status", "checks"],
+);
+
 const health = {
   "/openapi.json": { get: { summary: "This document", tags: ["health"], responses: { 200: json({ type: "object" }) } } },
   "/health": { get: { summary: "Liveness", tags: ["health"], responses: { 200: json(object({ status: str({ enum: ["ok"] }) })) } } },
   "/ready": {
     get: {
-      summary: "Readiness (database, and Kafka when configured)",
+      summary: "Readiness: only what serving needs (the database). Kafka is not a readiness dependency: the outbox buffers events",
       tags: ["health"],
-      responses: { 200: json({ type: "object" }), 503: json({ type: "object" }, "a check failed; the body names it") },
+      responses: { 200: json(readyBody), 503: json(readyBody, "a check failed; the body names it (the error is logged, not returned)") },
+    },
+  },
+  "/health/details": {
+    get: {
+      summary: "Diagnostics: readiness checks with their errors, Kafka broker reachability, consumers (state, lag), outbox backlog",
+      tags: ["health"],
+      responses: { 200: json(object({ status: str({ enum: ["ready", "unavailable"] }), checkedAt: str(), checks: { type: "object" } }, ["status", "checks"])) },
     },
   },
 };

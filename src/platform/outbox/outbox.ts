@@ -1,4 +1,4 @@
-import type { Prisma } from "../db/database.js";
+import type { Prisma, PrismaClient } from "../db/database.js";
 import type { EventEnvelope } from "../messaging/event-envelope.js";
 
 /** A module schema that owns an `outbox` and an `inbox` table (see prisma/schema.prisma). */
@@ -29,6 +29,15 @@ export async function recordInbox(tx: Prisma.TransactionClient, schema: ModuleSc
     event.type,
   );
   return inserted === 1;
+}
+
+/** The module's outbox backlog for GET /health/details: rows not yet published, the oldest, and failing ones. */
+export async function describeOutbox(prisma: PrismaClient, schema: ModuleSchema) {
+  const [row] = await prisma.$queryRawUnsafe<{ pending: number; failing: number; oldest: Date | null }[]>(
+    `SELECT count(*)::int AS pending, count(*) FILTER (WHERE last_error IS NOT NULL)::int AS failing, min(created_at) AS oldest
+     FROM ${table(schema, "outbox")} WHERE sent_at IS NULL`,
+  );
+  return { pending: row?.pending ?? 0, failing: row?.failing ?? 0, oldestPendingAt: row?.oldest?.toISOString() ?? null };
 }
 
 export { table as outboxTable };
