@@ -23,6 +23,7 @@ export DOCKER_CONFIG=$ROOT/.tools/docker
 log() { printf '[containers] %s\n' "$*" >&2; }
 die() { printf '[containers] FAIL: %s\n' "$*" >&2; exit 1; }
 t0=$SECONDS
+mkdir -p reports
 cleanup() {
   docker rm -f "$C1" "$C1-second" >/dev/null 2>&1 || true
   docker volume rm -f "$VOLUME" >/dev/null 2>&1 || true
