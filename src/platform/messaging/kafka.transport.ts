@@ -12,6 +12,8 @@ export interface KafkaTransportOptions {
   logger: Logger;
 }
 
+const DISCONNECT_TIMEOUT_MS = 5_000;
+
 // kafkajs logs through our logger (one format, request ids and all).
 function logCreator(logger: Logger) {
   const log = logger.child({ component: "kafkajs" });
@@ -168,8 +170,16 @@ export function createKafkaTransport(options: KafkaTransportOptions): MessageTra
       return { kind: "kafka", broker: { status: "up" }, consumers: consumerList(lags) };
     },
     async close() {
-      await Promise.allSettled(consumers.map((c) => c.disconnect()));
-      await Promise.allSettled([producerConnected && producer.disconnect(), adminConnected && admin.disconnect()]);
+      // Bounded: a consumer still restarting after a broker outage can wait forever in disconnect(). Shutdown then
+      // goes on; the group rebalances the partitions away once the session times out.
+      const bounded = async (what: string, p: Promise<unknown> | false | undefined) => {
+        if (!p) return;
+        const late = Symbol("late");
+        const timer = new Promise<typeof late>((resolve) => setTimeout(resolve, DISCONNECT_TIMEOUT_MS, late).unref());
+        if ((await Promise.race([p, timer])) === late) options.logger.warn(`kafka ${what} did not disconnect within ${DISCONNECT_TIMEOUT_MS} ms; stopping anyway`);
+      };
+      await Promise.allSettled(consumers.map((c) => bounded("consumer", c.disconnect())));
+      await Promise.allSettled([bounded("producer", producerConnected && producer.disconnect()), bounded("admin", adminConnected && admin.disconnect())]);
     },
   };
 }
