@@ -72,9 +72,10 @@ describe("helm chart charts/strangler", () => {
   });
 
   it("drains on rollouts: SHUTDOWN_DRAIN_MS in the ConfigMap, grace period above drain + shutdown timeout, sidecar kept as long", () => {
-    for (const sets of [{}, { "istio.enabled": "true", "config.shutdownDrainMs": "12000", "config.shutdownTimeoutMs": "20000" }]) {
+    const variants: Record<string, string>[] = [{}, { "istio.enabled": "true", "config.shutdownDrainMs": "12000", "config.shutdownTimeoutMs": "20000" }];
+    for (const sets of variants) {
       const objs = helmTemplate(sets).objects;
-      const cm = ofKind(objs, "ConfigMap").find((c) => c.metadata.name === RELEASE)!.data;
+      const cm = ofKind(objs, "ConfigMap").find((c) => c.metadata.name === RELEASE)?.data ?? {};
       const drain = Number(cm.SHUTDOWN_DRAIN_MS);
       const timeout = Number(cm.SHUTDOWN_TIMEOUT_MS);
       assert.ok(drain > 0, "the chart must drain (endpoint propagation takes seconds)");
