@@ -17,7 +17,7 @@ export { ProxyConfigError } from "./config/proxy.config.js";
 export async function runProxy(
   env: NodeJS.ProcessEnv = process.env,
   logger?: Logger,
-): Promise<{ port: number; url: string; close(): Promise<void> }> {
+): Promise<{ port: number; url: string; drainMs: number; drain(): void; close(): Promise<void> }> {
   const config = loadProxyConfig(env);
   const table = loadRouteTable(config);
   const log = logger ?? createLogger({ level: config.logLevel, service: "proxy" });
@@ -28,6 +28,8 @@ export async function runProxy(
     return {
       port: running.port,
       url: running.url,
+      drainMs: config.shutdownDrainMs,
+      drain: () => running.drain(),
       close: async () => {
         await running.close();
         flags.close();

@@ -4,7 +4,7 @@ import { createRuntime } from "../roles/runtime.js";
 import { MODULE_NAMES, startAll, startMonolith, startService, type ModuleName, type StartedRole } from "../roles/roles.js";
 import { runMigrate } from "./migrate.command.js";
 import { runToken } from "./token.command.js";
-import { runProxyRole, runFlags } from "./proxy.command.js";
+import { runFlags, runProxyRole, type RunningProxyRole } from "./proxy.command.js";
 
 const USAGE = `usage: strangler <role> [args]
   all                          proxy :8000 + monolith :8080 + users :8081 + inventory :8082 + orders :8083 (npm start, docker run)
@@ -30,7 +30,11 @@ async function main(argv: string[]): Promise<number> {
       return serve("all", async (rt, logger) => {
         const started = await startAll(rt);
         const proxy = await runProxyRole({ ...process.env, PORT: process.env.PORT ?? "8000" }, logger);
-        return { ...started, stop: async (ms) => (await proxy.close(), await started.stop(ms)) };
+        return {
+          ...started,
+          drain: () => (proxy.drain(), started.drain()),
+          stop: async (ms) => (await proxy.close(), await started.stop(ms)),
+        };
       });
     case "proxy":
       return runUntilSignal("proxy", (logger) => runProxyRole(process.env, logger));
@@ -74,26 +78,41 @@ async function serve(name: string, start: (rt: Awaited<ReturnType<typeof createR
     throw e;
   }
   await untilSignal(logger);
+  rt.beginShutdown();
+  role.drain();
+  await drainFor(config.shutdownDrainMs, logger);
   await role.stop(config.shutdownTimeoutMs);
   await rt.close();
   logger.info("stopped");
   return 0;
 }
 
-async function runUntilSignal(name: string, start: (logger: Logger) => Promise<{ close(): Promise<void> }>): Promise<number> {
+async function runUntilSignal(name: string, start: (logger: Logger) => Promise<RunningProxyRole>): Promise<number> {
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? "info", service: `strangler-${name}` });
   installProcessHandlers(logger);
   const running = await start(logger);
   await untilSignal(logger);
+  running.drain();
+  await drainFor(running.drainMs, logger);
   await running.close();
   logger.info("stopped");
   return 0;
 }
 
+/**
+ * The drain delay of a rolling update: /ready already answers 503 and responses close their connections, so the
+ * endpoint leaves the Service and clients reconnect elsewhere while this process still serves what reaches it.
+ */
+async function drainFor(ms: number, logger: Logger): Promise<void> {
+  if (ms <= 0) return;
+  logger.info("draining: not ready, still serving, connections close after each response", { drainMs: ms });
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 function untilSignal(logger: Logger): Promise<void> {
   return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
-      logger.info("shutting down: draining in-flight requests", { signal });
+      logger.info("shutting down", { signal });
       process.off("SIGTERM", onSignal).off("SIGINT", onSignal);
       resolve();
     };

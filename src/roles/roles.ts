@@ -13,6 +13,8 @@ export const MODULE_NAMES: readonly ModuleName[] = ["users", "inventory", "order
 export interface StartedRole {
   readonly servers: Record<string, RunningServer>;
   readonly modules: Modules;
+  /** Every server answers with `Connection: close` from now on (see RunningServer.drain). */
+  drain(): void;
   stop(timeoutMs: number): Promise<void>;
 }
 
@@ -31,10 +33,15 @@ async function startMessaging(rt: Runtime, modules: Modules, which: ModuleName[]
   };
 }
 
-function stopper(servers: Record<string, RunningServer>, stopMessaging: () => Promise<void>) {
-  return async (timeoutMs: number) => {
-    await Promise.all(Object.values(servers).map((s) => s.close(timeoutMs)));
-    await stopMessaging();
+function startedRole(servers: Record<string, RunningServer>, modules: Modules, stopMessaging: () => Promise<void>): StartedRole {
+  return {
+    servers,
+    modules,
+    drain: () => Object.values(servers).forEach((s) => s.drain()),
+    async stop(timeoutMs: number) {
+      await Promise.all(Object.values(servers).map((s) => s.close(timeoutMs)));
+      await stopMessaging();
+    },
   };
 }
 
@@ -43,7 +50,7 @@ export async function startMonolith(rt: Runtime, port: number = rt.config.port ?
   const modules = wireModules(rt);
   const stopMessaging = await startMessaging(rt, modules, ["orders", "inventory"]);
   const monolith = await serveModules(rt, { name: "monolith", port, modules: [modules.users, modules.inventory, modules.orders] });
-  return { servers: { monolith }, modules, stop: stopper({ monolith }, stopMessaging) };
+  return startedRole({ monolith }, modules, stopMessaging);
 }
 
 /**
@@ -57,7 +64,7 @@ export async function startService(rt: Runtime, name: ModuleName, port: number =
   if (rt.transport.kind === "kafka") stopMessaging = await startMessaging(rt, modules, [name]);
   else if (name !== "users") rt.logger.warn(`service ${name}: no KAFKA_BROKERS, so this process does not relay or consume events (the monolith does)`);
   const server = await serveModules(rt, { name: `service ${name}`, port, modules: [modules[name]] });
-  return { servers: { [name]: server }, modules, stop: stopper({ [name]: server }, stopMessaging) };
+  return startedRole({ [name]: server }, modules, stopMessaging);
 }
 
 /**
@@ -74,5 +81,5 @@ export async function startAll(rt: Runtime): Promise<StartedRole> {
     inventory: await serveModules(rt, { name: "service inventory", port: DEFAULT_PORTS.inventory, modules: [modules.inventory] }),
     orders: await serveModules(rt, { name: "service orders", port: DEFAULT_PORTS.orders, modules: [modules.orders] }),
   };
-  return { servers, modules, stop: stopper(servers, stopMessaging) };
+  return startedRole(servers, modules, stopMessaging);
 }

@@ -16,10 +16,12 @@ export interface Runtime {
   readonly db: Database;
   readonly transport: MessageTransport;
   readonly auth: Auth;
-  /** Only what serving needs: the database. */
+  /** Only what serving needs: the database, and not shutting down. */
   readonly readiness: ReadinessCheck[];
   /** GET /health/details: messaging (broker, consumers) and, once messaging starts, each relayed outbox. */
   readonly details: HealthDetail[];
+  /** SIGTERM: /ready fails from now on (`shutdown`), so the endpoint leaves the Service while it still serves. */
+  beginShutdown(): void;
   close(): Promise<void>;
 }
 
@@ -29,7 +31,16 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     ? createKafkaTransport({ ...config.kafka, brokers: config.kafka.brokers, logger })
     : createInProcessTransport(logger);
   const auth = createAuth({ ...config.jwt, secret: config.jwt.secret ?? (config.jwt.jwksUrl ? undefined : await runSecret(config, logger)) });
-  const readiness: ReadinessCheck[] = [{ name: "database", check: () => db.ping() }];
+  let shuttingDown = false;
+  const readiness: ReadinessCheck[] = [
+    { name: "database", check: () => db.ping() },
+    {
+      name: "shutdown",
+      check: async () => {
+        if (shuttingDown) throw new Error("shutting down");
+      },
+    },
+  ];
   // Kafka is not a readiness check: the outbox buffers events while the broker is away, and orders are still
   // accepted (docs/events.md). Taking every pod out of service for a broker outage would turn it into a full one.
   const details: HealthDetail[] = [{ name: "messaging", describe: () => transport.describe() }];
@@ -41,6 +52,9 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     auth,
     readiness,
     details,
+    beginShutdown() {
+      shuttingDown = true;
+    },
     async close() {
       await transport.close();
       await db.close();

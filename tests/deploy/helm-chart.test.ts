@@ -71,6 +71,24 @@ describe("helm chart charts/strangler", () => {
     }
   });
 
+  it("drains on rollouts: SHUTDOWN_DRAIN_MS in the ConfigMap, grace period above drain + shutdown timeout, sidecar kept as long", () => {
+    const variants: Record<string, string>[] = [{}, { "istio.enabled": "true", "config.shutdownDrainMs": "12000", "config.shutdownTimeoutMs": "20000" }];
+    for (const sets of variants) {
+      const objs = helmTemplate(sets).objects;
+      const cm = ofKind(objs, "ConfigMap").find((c) => c.metadata.name === RELEASE)?.data ?? {};
+      const drain = Number(cm.SHUTDOWN_DRAIN_MS);
+      const timeout = Number(cm.SHUTDOWN_TIMEOUT_MS);
+      assert.ok(drain > 0, "the chart must drain (endpoint propagation takes seconds)");
+      for (const d of ofKind(objs, "Deployment")) {
+        const grace = d.spec.template.spec.terminationGracePeriodSeconds;
+        assert.ok(grace * 1000 > drain + timeout, `${d.metadata.name}: terminationGracePeriodSeconds ${grace} must exceed ${drain} + ${timeout} ms`);
+        const istio = d.spec.template.metadata.annotations?.["proxy.istio.io/config"];
+        if (sets["istio.enabled"]) assert.equal(JSON.parse(istio).terminationDrainDuration, `${grace}s`, d.metadata.name);
+        else assert.equal(istio, undefined);
+      }
+    }
+  });
+
   it("points each HPA and PDB at a rendered Deployment's pods", () => {
     const objs = helmTemplate(ALL_ON).objects;
     const deployments = new Map(ofKind(objs, "Deployment").map((d) => [d.metadata.name, d]));

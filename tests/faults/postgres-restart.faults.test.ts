@@ -76,7 +76,7 @@ describe("PostgreSQL restarted under load (scripts/services/postgres.sh restart)
     // The body names the failing check and nothing more: the database's error text (host, port, driver message) is logged.
     assert.ok(notReadyBodies.size > 0);
     for (const text of notReadyBodies)
-      assert.deepEqual(JSON.parse(text), { status: "unavailable", failing: ["database"], checks: { database: { status: "fail" } } }, `no raw error text in /ready: ${text}`);
+      assert.deepEqual(JSON.parse(text), { status: "unavailable", failing: ["database"], checks: { database: { status: "fail" }, shutdown: { status: "ok" } } }, `no raw error text in /ready: ${text}`);
     assert.ok(backUp, "/ready came back to 200");
     assert.equal(stack.monolith.child.exitCode, null, "the monolith was not restarted");
     assert.equal(stack.monolith.child.pid, pid);

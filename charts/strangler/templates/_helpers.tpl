@@ -170,3 +170,8 @@ checksum/secret: {{ (.Values.secrets.existingSecret | default (include (print .T
 {{- end }}
 {{- $port | default "5432" }}
 {{- end }}
+
+{{/* Seconds the kubelet waits after SIGTERM: drain + shutdown timeout + a margin of 10 s. */}}
+{{- define "strangler.terminationGraceSeconds" -}}
+{{- add (div (add .Values.config.shutdownDrainMs .Values.config.shutdownTimeoutMs) 1000) 10 -}}
+{{- end }}

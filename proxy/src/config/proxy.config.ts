@@ -57,6 +57,8 @@ export interface ProxyConfig {
   readonly flags: FlagsConfig;
   readonly upstreamDefaults: UpstreamSettings;
   readonly healthPollMs: number;
+  /** SIGTERM → /ready 503 and `Connection: close` for this long, still serving, before the listener closes. */
+  readonly shutdownDrainMs: number;
   readonly healthTimeoutMs: number;
   readonly replayBodyMaxBytes: number;
   readonly cookie: { readonly name: string; readonly secure: boolean; readonly maxAgeS: number };
@@ -96,6 +98,7 @@ const schema = Joi.object({
   BREAKER_VOLUME_THRESHOLD: Joi.number().integer().min(1).default(10),
   BREAKER_ROLLING_WINDOW_MS: ms(1_000).default(10_000),
   HEALTH_POLL_MS: ms(100).default(2_000),
+  SHUTDOWN_DRAIN_MS: ms(0).max(300_000).default(0),
   HEALTH_TIMEOUT_MS: ms(50).default(1_000),
   REPLAY_BODY_MAX_BYTES: Joi.number().integer().min(0).max(64 * 1024 * 1024).default(256 * 1024),
   STICKY_COOKIE_NAME: Joi.string().pattern(/^[\w-]{1,64}$/).default("strangler_sid"),
@@ -155,6 +158,7 @@ export function loadProxyConfig(env: NodeJS.ProcessEnv = process.env, purpose: "
     },
     upstreamDefaults: { timeoutMs: v.UPSTREAM_TIMEOUT_MS, maxConcurrent: v.UPSTREAM_MAX_CONCURRENCY, breaker },
     healthPollMs: v.HEALTH_POLL_MS,
+    shutdownDrainMs: v.SHUTDOWN_DRAIN_MS,
     healthTimeoutMs: v.HEALTH_TIMEOUT_MS,
     replayBodyMaxBytes: v.REPLAY_BODY_MAX_BYTES,
     cookie: { name: v.STICKY_COOKIE_NAME, secure: v.STICKY_COOKIE_SECURE, maxAgeS: v.STICKY_COOKIE_MAX_AGE_S },

@@ -112,8 +112,10 @@ export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: P
  * Every upstream's onResponse hook: an answer is about to be relayed. Keeps the sticky cookie the identify stage
  * minted beside the upstream's own Set-Cookie, and counts a 5xx against the upstream.
  */
-export function createRelayHook(metrics: ProxyMetrics): UpstreamHooks["onResponse"] {
+export function createRelayHook(metrics: ProxyMetrics, draining: () => boolean): UpstreamHooks["onResponse"] {
   return (req: ProxyRequest, proxyRes: IncomingMessage): void => {
+    // Hop-by-hop headers are already stripped; http-proxy writes keep-alive unless this says otherwise.
+    if (draining()) proxyRes.headers.connection = "close";
     if (req.newCookie !== undefined) proxyRes.headers["set-cookie"]?.push(req.newCookie); // else ours is already set
     if ((proxyRes.statusCode ?? 0) >= 500) metrics.upstreamError(req.upstream!.name, "status_5xx");
   };

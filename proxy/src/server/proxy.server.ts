@@ -10,7 +10,7 @@ import { createObserver } from "../observability/observe.js";
 import { createProxyMetrics } from "../observability/proxy-metrics.js";
 import { TrafficWindow } from "../observability/traffic-window.js";
 import { createPipeline, createRelayHook } from "../request/pipeline.js";
-import { ProxyRequest } from "../request/proxy-request.js";
+import { ProxyRequest, type ProxyResponse } from "../request/proxy-request.js";
 import { compileRouteMatcher, compileRoutes } from "../routing/route-table.js";
 import { createStatusApp } from "../status/status.router.js";
 import { startHealthPoller } from "../upstream/health-poller.js";
@@ -21,6 +21,8 @@ export interface RunningProxy {
   readonly port: number;
   readonly url: string;
   readonly server: http.Server;
+  /** SIGTERM: /ready answers 503 and every response carries `Connection: close`; requests are still served. */
+  drain(): void;
   /** Stops accepting, lets in-flight requests finish (bounded), stops polling and flag refresh. */
   close(): Promise<void>;
 }
@@ -31,7 +33,8 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
   const all: Upstream[] = [];
   const metrics = createProxyMetrics({ upstreams: () => all, flagsReady: () => flags.isReady() });
   const fallback = createFallback({ metrics, logger });
-  const onResponse = createRelayHook(metrics);
+  let draining = false;
+  const onResponse = createRelayHook(metrics, () => draining);
   const monolith = new Upstream(table.monolith, { withBreaker: false, hooks: { onResponse, onFailure: fallback.answer } });
   const onBreakerChange = breakerLog(logger);
   const services = table.services.map((d) => new Upstream(d, { withBreaker: true, hooks: { onResponse, onFailure: fallback.replayingOn(monolith) }, onBreakerChange }));
@@ -41,7 +44,7 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
   const traffic = new TrafficWindow(routes.length + 1);
   const unlistedIndex = routes.length;
   let closing: Promise<void> | undefined;
-  const admin = createStatusApp({ routes, monolith, services, flags, traffic, unlistedIndex, startedAt, closing: () => closing !== undefined }, metrics.registry);
+  const admin = createStatusApp({ routes, monolith, services, flags, traffic, unlistedIndex, startedAt, closing: () => draining }, metrics.registry);
   const accessLog = config.logLevel === "debug" || config.logLevel === "silly" ? (entry: Record<string, unknown>) => logger.debug("request", entry) : undefined;
   const handler = createPipeline({
     match: compileRouteMatcher(routes),
@@ -56,7 +59,12 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
   });
   const health = startHealthPoller(all, { intervalMs: config.healthPollMs, timeoutMs: config.healthTimeoutMs, logger });
 
-  const server = http.createServer({ IncomingMessage: ProxyRequest }, handler as unknown as http.RequestListener);
+  // While draining, the proxy's own answers close their connection; relayed ones get it in the relay hook (the
+  // upstream's headers replace ours there).
+  const server = http.createServer({ IncomingMessage: ProxyRequest }, ((req: ProxyRequest, res: ProxyResponse) => {
+    if (draining) res.setHeader("Connection", "close");
+    handler(req, res);
+  }) as unknown as http.RequestListener);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   try {
@@ -80,8 +88,12 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
     port,
     url: `http://${host}:${port}`,
     server,
+    drain() {
+      draining = true;
+    },
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
+        draining = true;
         health.stop();
         const force = setTimeout(() => server.closeAllConnections(), 5_000);
         force.unref();

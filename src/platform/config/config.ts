@@ -15,6 +15,8 @@ export interface AppConfig {
   readonly dataDir: string;
   readonly bodyLimit: string;
   readonly shutdownTimeoutMs: number;
+  /** SIGTERM → /ready 503 and `Connection: close` for this long, still serving, before the listener closes. */
+  readonly shutdownDrainMs: number;
   readonly jwt: { readonly secret?: string; readonly jwksUrl?: string; readonly issuer: string; readonly audience?: string };
   readonly services: { readonly usersUrl?: string; readonly inventoryUrl?: string; readonly timeoutMs: number };
   readonly kafka: {
@@ -38,6 +40,7 @@ const schema = Joi.object({
   DATA_DIR: Joi.string().default("./data"),
   BODY_LIMIT: Joi.string().pattern(/^\d+(b|kb|mb)$/i).default("100kb"),
   SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(0).default(10_000),
+  SHUTDOWN_DRAIN_MS: Joi.number().integer().min(0).max(300_000).default(0),
   JWT_SECRET: Joi.string().min(32).messages({ "string.min": "JWT_SECRET must be at least 32 characters (HS256)" }),
   JWT_JWKS_URL: Joi.string().uri({ scheme: ["http", "https"] }),
   JWT_ISSUER: Joi.string().default("strangler"),
@@ -89,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { serving = tru
     dataDir: v.DATA_DIR,
     bodyLimit: v.BODY_LIMIT,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    shutdownDrainMs: v.SHUTDOWN_DRAIN_MS,
     jwt: { secret: v.JWT_SECRET, jwksUrl: v.JWT_JWKS_URL, issuer: v.JWT_ISSUER, audience: v.JWT_AUDIENCE },
     services: { usersUrl: v.USERS_SERVICE_URL, inventoryUrl: v.INVENTORY_SERVICE_URL, timeoutMs: v.SERVICE_TIMEOUT_MS },
     kafka: {

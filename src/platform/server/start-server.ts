@@ -7,13 +7,22 @@ export interface RunningServer {
   readonly server: http.Server;
   readonly port: number;
   readonly url: string;
+  /**
+   * Starts draining: still accepting and serving, but every response from now on carries `Connection: close`,
+   * so clients (the proxy's keep-alive pool) move to other endpoints instead of reusing a socket to this one.
+   */
+  drain(): void;
   /** Stops accepting, lets in-flight requests finish (bounded by `timeoutMs`), then resolves. */
   close(timeoutMs?: number): Promise<void>;
 }
 
 /** Listens on host:port (0 = any free port) with keep-alive tuned to sit behind a proxy. */
 export async function startServer(app: RequestListener, options: { port: number; host: string; logger: Logger; name: string }): Promise<RunningServer> {
-  const server = http.createServer(app);
+  let draining = false;
+  const server = http.createServer((req, res) => {
+    if (draining) res.setHeader("Connection", "close");
+    app(req, res);
+  });
   server.keepAliveTimeout = 65_000; // longer than common proxy idle timeouts, so the proxy closes first
   server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
@@ -31,6 +40,9 @@ export async function startServer(app: RequestListener, options: { port: number;
     server,
     port,
     url: `http://${host}:${port}`,
+    drain() {
+      draining = true;
+    },
     close(timeoutMs = 10_000) {
       closing ??= new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
