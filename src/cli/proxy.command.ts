@@ -2,7 +2,7 @@ import type { Logger } from "../platform/logger/logger.js";
 
 // The proxy lives in proxy/ (its own small package of the same app); loaded lazily so the monolith roles never pay for it.
 type ProxyEntry = {
-  runProxy(env: NodeJS.ProcessEnv, logger?: Logger): Promise<{ port: number; url: string; close(): Promise<void> }>;
+  runProxy(env: NodeJS.ProcessEnv, logger?: Logger): Promise<{ port: number; url: string; adminUrl: string; close(): Promise<void> }>;
   runFlagsCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number>;
 };
 const load = () => import("../../proxy/src/index.js") as Promise<ProxyEntry>;
