@@ -25,7 +25,7 @@ ENV NODE_ENV=production DATA_DIR=/data HOST=0.0.0.0
 # uid/gid 1000 = the `node` user; numeric so Kubernetes runAsNonRoot can verify it.
 USER 1000:1000
 VOLUME /data
-EXPOSE 8000 8080 8081 8082 8083
+EXPOSE 8000 9000 8080 8081 8082 8083
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 CMD ["node", "scripts/healthcheck.mjs"]
 ENTRYPOINT ["node", "bin/strangler.js"]
 CMD ["all"]

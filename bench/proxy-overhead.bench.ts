@@ -40,9 +40,9 @@ async function identitiesOn(proxyUrl: string, side: string, count: number, produ
   return found;
 }
 
-/** Upstream split of the proxy's inventory route so far, from its own /metrics. */
-async function inventorySplit(proxyUrl: string): Promise<Record<string, number>> {
-  const text = await (await fetch(`${proxyUrl}/metrics`)).text();
+/** Upstream split of the proxy's inventory route so far, from its own /metrics (admin port). */
+async function inventorySplit(adminUrl: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${adminUrl}/metrics`)).text();
   const split: Record<string, number> = {};
   for (const m of text.matchAll(/^strangler_proxy_requests_total\{[^}]*route="inventory"[^}]*upstream="([^"]+)"[^}]*\} (\d+)/gm))
     split[m[1]!] = (split[m[1]!] ?? 0) + Number(m[2]);
@@ -86,11 +86,11 @@ export async function benchProxyOverhead(stack: Stack, s: BenchSettings): Promis
     const split: Record<string, number> = {}; // who answered c's requests (the 50 % split), from the proxy's /metrics
     for (let r = 0; r < s.rounds; r++)
       for (let t = 0; t < urls.length; t++) {
-        const before = t === 2 ? await inventorySplit(stack.proxy!.url) : {};
+        const before = t === 2 ? await inventorySplit(stack.proxy!.adminUrl!) : {};
         const a = cpuSnapshot();
         const result = await wrk(t, s.wrkS);
         runs[t]!.push({ wrk: result, cpu: cpuBetween(a, cpuSnapshot(), classify) });
-        if (t === 2) for (const [k, n] of Object.entries(await inventorySplit(stack.proxy!.url))) split[k] = (split[k] ?? 0) + n - (before[k] ?? 0);
+        if (t === 2) for (const [k, n] of Object.entries(await inventorySplit(stack.proxy!.adminUrl!))) split[k] = (split[k] ?? 0) + n - (before[k] ?? 0);
       }
     return summarize(runs, split, nginx.confFile, s);
   } finally {

@@ -48,7 +48,7 @@ if [ -z "$APP" ]; then
 fi
 
 # --- 3. run it the way the container does -------------------------------------------------------------
-for port in 8000 8080 8081 8082 8083; do
+for port in 8000 9000 8080 8081 8082 8083; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "port $port is already in use"; fi
 done
 mkdir -p "$WORK/data" "$WORK/home"

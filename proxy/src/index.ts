@@ -11,13 +11,14 @@ export { ProxyConfigError } from "./config/proxy.config.js";
 /**
  * Starts the Strangler proxy (the `proxy` role; also started in-process by the `all` role): validates the
  * environment and the route table (throws ProxyConfigError listing every problem), connects to Unleash
- * (or the local flags file when UNLEASH_URL is unset) and listens on PORT (default 8000).
+ * (or the local flags file when UNLEASH_URL is unset) and listens on PORT (default 8000) for traffic and on
+ * ADMIN_PORT (default 9000) for its internals (status page, /metrics, /health/details).
  * @example const proxy = await runProxy({ ...process.env, PORT: "0" }); … await proxy.close();
  */
 export async function runProxy(
   env: NodeJS.ProcessEnv = process.env,
   logger?: Logger,
-): Promise<{ port: number; url: string; drainMs: number; drain(): void; close(): Promise<void> }> {
+): Promise<{ port: number; url: string; adminPort: number; adminUrl: string; drainMs: number; drain(): void; close(): Promise<void> }> {
   const config = loadProxyConfig(env);
   const table = loadRouteTable(config);
   const log = logger ?? createLogger({ level: config.logLevel, service: "proxy" });
@@ -28,6 +29,8 @@ export async function runProxy(
     return {
       port: running.port,
       url: running.url,
+      adminPort: running.adminPort,
+      adminUrl: running.adminUrl,
       drainMs: config.shutdownDrainMs,
       drain: () => running.drain(),
       close: async () => {

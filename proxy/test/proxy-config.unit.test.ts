@@ -17,6 +17,7 @@ describe("proxy configuration", () => {
   it("when nothing is set, then the documented defaults apply (port 8000, embedded flags, packaged routes)", () => {
     const c = loadProxyConfig({});
     assert.equal(c.port, 8000);
+    assert.equal(c.adminPort, 9000);
     assert.equal(c.flags.mode, "embedded");
     assert.equal(c.flags.refreshMs, 500);
     assert.equal(c.flags.environment, "development");
@@ -27,6 +28,12 @@ describe("proxy configuration", () => {
     assert.equal(c.upstreamDefaults.maxConcurrent, 1000);
     assert.equal(c.cookie.name, "strangler_sid");
     assert.ok(Object.isFrozen(c) && Object.isFrozen(c.flags));
+  });
+
+  it("when ADMIN_PORT is set, then it is parsed like PORT (0 = any free port; out of range is refused)", () => {
+    assert.equal(loadProxyConfig({ ADMIN_PORT: "9100" }).adminPort, 9100);
+    assert.equal(loadProxyConfig({ ADMIN_PORT: "0" }).adminPort, 0);
+    assert.ok(problemsOf(() => loadProxyConfig({ ADMIN_PORT: "70000" })).some((p) => p.includes("ADMIN_PORT")));
   });
 
   it("when several values are wrong, then every problem is listed at once", () => {

@@ -11,7 +11,7 @@ let monolith: UpstreamProcess;
 let inventory: UpstreamProcess;
 let proxy: TestProxy;
 const breaker = { volumeThreshold: 5, errorThresholdPercentage: 50, resetTimeoutMs: 1000, rollingWindowMs: 1000 };
-const metric = async (pattern: RegExp) => Number(pattern.exec((await send(`${proxy.url}/metrics`)).text)?.[1] ?? 0);
+const metric = async (pattern: RegExp) => Number(pattern.exec((await send(`${proxy.adminUrl}/metrics`)).text)?.[1] ?? 0);
 const get = (path: string) => send(`${proxy.url}${path}`, { headers: { cookie: "strangler_sid=loadtester01" } });
 
 before(async () => {
@@ -84,7 +84,7 @@ describe("resilience", () => {
       type Details = { status: string; flags: { mode: string }; upstreams: { name: string; healthy: boolean | null; breaker: string; healthError: string | null }[] };
       let details: Details | undefined;
       await waitUntil(async () => {
-        details = (await send(`${own.url}/health/details`)).json<Details>();
+        details = (await send(`${own.adminUrl}/health/details`)).json<Details>();
         return details.upstreams.every((u) => u.healthy === false);
       }, 5_000);
       assert.equal(details!.status, "ready");
@@ -120,7 +120,7 @@ describe("resilience", () => {
       assert.deepEqual([r.status, r.headers["x-upstream"], r.json().upstream], [201, "monolith", "monolith"]);
       assert.equal(r.json().bodyBytes, body.length);
       assert.equal(r.json().bodySha256, createHash("sha256").update(body).digest("hex"));
-      const replays = /strangler_proxy_fallbacks_total\{route="fragile",upstream="fragile",reason="connect_failed"\} (\d+)/.exec((await send(`${own.url}/metrics`)).text);
+      const replays = /strangler_proxy_fallbacks_total\{route="fragile",upstream="fragile",reason="connect_failed"\} (\d+)/.exec((await send(`${own.adminUrl}/metrics`)).text);
       assert.equal(replays?.[1], "1");
     } finally {
       await own.close();
@@ -135,7 +135,7 @@ describe("resilience", () => {
     const own = await startTestProxy(
       testProxyEnv(monolith.url, [{ prefix: "/api/meshed", module: "meshed", flag: "strangler.meshed", url: meshed.url }], { HEALTH_POLL_MS: "600000" }),
     );
-    const ownMetric = async (pattern: RegExp) => Number(pattern.exec((await send(`${own.url}/metrics`)).text)?.[1] ?? 0);
+    const ownMetric = async (pattern: RegExp) => Number(pattern.exec((await send(`${own.adminUrl}/metrics`)).text)?.[1] ?? 0);
     const sid = { cookie: "strangler_sid=meshuser0001", host: "shop.example" };
     try {
       assert.equal(await runFlagsCommand(["set", "meshed", "100"], own.env, { out: () => undefined, err: console.error }), 0);

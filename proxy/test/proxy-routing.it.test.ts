@@ -77,7 +77,7 @@ describe("proxy routing with embedded flags", () => {
 
   it("when a user keeps their cookie at 50 %, then every request lands on the same side, and about half the users migrate", async () => {
     await setRollout("users", 50);
-    await waitUntil(async () => (await send(`${proxy.url}/_strangler/status`)).json<{ routes: { module: string; rollout: number }[] }>().routes.find((r) => r.module === "users")!.rollout === 50, 3_000);
+    await waitUntil(async () => (await send(`${proxy.adminUrl}/_strangler/status`)).json<{ routes: { module: string; rollout: number }[] }>().routes.find((r) => r.module === "users")!.rollout === 50, 3_000);
     let migrated = 0;
     for (let u = 0; u < 200; u++) {
       const first = await send(`${proxy.url}/api/users/${u}`);
@@ -113,15 +113,34 @@ describe("proxy routing with embedded flags", () => {
   });
 
   it("serves its own /health, /metrics and /_strangler/status, which never reach an upstream", async () => {
-    const health = await send(`${proxy.url}/health`);
-    assert.deepEqual([health.status, health.json(), health.headers["x-upstream"]], [200, { status: "ok" }, "proxy"]);
-    const metrics = (await send(`${proxy.url}/metrics`)).text;
+    for (const base of [proxy.url, proxy.adminUrl]) {
+      const health = await send(`${base}/health`);
+      assert.deepEqual([health.status, health.json(), health.headers["x-upstream"]], [200, { status: "ok" }, "proxy"], base);
+      const ready = await send(`${base}/ready`);
+      assert.deepEqual([ready.status, ready.headers["x-upstream"]], [200, "proxy"], `${base}: ${ready.text}`);
+    }
+    const metrics = (await send(`${proxy.adminUrl}/metrics`)).text;
     assert.match(metrics, /strangler_proxy_requests_total\{route="inventory",upstream="inventory",status="200"\} \d+/);
     assert.match(metrics, /strangler_proxy_flag_decisions_total\{route="users",decision="service"\} \d+/);
     assert.match(metrics, /strangler_proxy_breaker_state\{upstream="inventory"\} 0/);
-    const status = (await send(`${proxy.url}/_strangler/status`)).json<{ routes: { module: string; enabled: boolean; rollout: number; traffic: { lastMinute: { service: number } } }[] }>();
+    const status = (await send(`${proxy.adminUrl}/_strangler/status`)).json<{ routes: { module: string; enabled: boolean; rollout: number; traffic: { lastMinute: { service: number } } }[] }>();
     const inv = status.routes.find((r) => r.module === "inventory")!;
     assert.deepEqual([inv.enabled, inv.rollout], [true, 100]);
     assert.ok(inv.traffic.lastMinute.service > 0);
+  });
+
+  it("answers /metrics, /_strangler…, /health/details on the public port with its own 404 (never forwarded, no internals); the admin port serves them", async () => {
+    for (const path of ["/metrics", "/_strangler", "/_strangler/", "/_strangler/status", "/_strangler/status?x=1", "/health/details", "/metrics?x=1"]) {
+      const r = await send(`${proxy.url}${path}`);
+      assert.deepEqual([r.status, r.headers["x-upstream"], r.json<{ code: string }>().code], [404, "proxy", "PROXY.NOT_FOUND"], `${path}: ${r.text}`);
+      assert.doesNotMatch(r.text, /strangler_proxy_|upstreams|routes|monolith/, `${path} shows nothing of the proxy's internals`);
+    }
+    const admin = await Promise.all(["/metrics", "/_strangler", "/_strangler/status", "/health/details"].map((path) => send(`${proxy.adminUrl}${path}`)));
+    assert.deepEqual(admin.map((r) => [r.status, r.headers["x-upstream"]]), Array(4).fill([200, "proxy"]));
+    assert.match(admin[0]!.text, /strangler_proxy_requests_total/);
+    assert.match(admin[1]!.text, /<html/i);
+    assert.ok(admin[2]!.json<{ routes: unknown[] }>().routes.length > 0);
+    assert.ok(admin[3]!.json<{ upstreams: unknown[] }>().upstreams.length > 0);
+    assert.notEqual(new URL(proxy.adminUrl).port, new URL(proxy.url).port);
   });
 });

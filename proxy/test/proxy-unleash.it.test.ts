@@ -20,7 +20,7 @@ const flags = (...args: string[]) => runFlagsCommand(args, env, io);
 const sideOf = async (p: TestProxy, user: string) =>
   (await send(`${p.url}/api/inventory/check`, { headers: { cookie: `strangler_sid=${user}` } })).headers["x-upstream"] as string;
 const status = async (p: TestProxy) =>
-  (await send(`${p.url}/_strangler/status`)).json<{ flags: { ready: boolean }; routes: { enabled: boolean; rollout: number | null; flagExists: boolean }[] }>();
+  (await send(`${p.adminUrl}/_strangler/status`)).json<{ flags: { ready: boolean }; routes: { enabled: boolean; rollout: number | null; flagExists: boolean }[] }>();
 const rolloutSeen = async (p: TestProxy, enabled: boolean, rollout: number) => {
   const s = await status(p);
   return s.routes[0]!.enabled === enabled && s.routes[0]!.rollout === rollout;

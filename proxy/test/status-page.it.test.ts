@@ -27,7 +27,7 @@ before(async () => {
   const io = { out: () => undefined, err: console.error };
   assert.equal(await runFlagsCommand(["set", "inventory", "50"], proxy.env, io), 0);
   assert.equal(await runFlagsCommand(["set", "users", "10"], proxy.env, io), 0);
-  await waitUntil(async () => (await send(`${proxy.url}/_strangler/status`)).json<{ routes: { rollout: number }[] }>().routes[1]!.rollout === 50, 3_000);
+  await waitUntil(async () => (await send(`${proxy.adminUrl}/_strangler/status`)).json<{ routes: { rollout: number }[] }>().routes[1]!.rollout === 50, 3_000);
     // 400 new visitors (no cookie: each one is a new user) on inventory, 200 on users, a few unlisted.
   await runLoad({ concurrency: 8, durationMs: 20_000, maxCount: 600 }, async (i) => {
     await send(`${proxy.url}${i % 3 === 2 ? "/api/users/1" : "/api/inventory/check?productId=p"}`);
@@ -49,7 +49,7 @@ after(async () => {
 describe("status page", () => {
   it("shows each route with its flag and rollout, the live split, and the upstreams' health and breaker", async () => {
     const page = await browser.newPage({ viewport: { width: 1360, height: 760 } });
-    await page.goto(`${proxy.url}/_strangler`);
+    await page.goto(`${proxy.adminUrl}/_strangler`);
     await page.waitForFunction(() => document.querySelectorAll("#routes tr").length === 3 && document.querySelector("#upstreams tr") !== null, undefined, { timeout: 10_000 });
     await page.waitForFunction(() => /healthy/.test(document.querySelector("#upstreams")?.textContent ?? ""), undefined, { timeout: 10_000 });
     const rows = await page.$$eval("#routes tr", (trs) => trs.map((tr) => (tr as HTMLElement).innerText.replace(/\s+/g, " ")));

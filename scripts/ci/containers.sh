@@ -70,15 +70,21 @@ PORT=$(free_port 8000)
 # The README's line verbatim, with -d/--name added and the host port and volume name made unique for this run.
 run_line=${readme_run/docker run/docker run -d --name $C1}
 run_line=${run_line/-p 8000:8000/-p $PORT:8000}
+# The proxy's admin port (status page, /_strangler/status, /metrics) is not in the README line: this host only.
+ADMIN=$(free_port 9000)
+run_line=${run_line/-p $PORT:8000/-p $PORT:8000 -p 127.0.0.1:$ADMIN:9000}
 run_line=${run_line/strangler-data:/$VOLUME:}
 log "$run_line"
 $run_line >/dev/null
 wait_healthy "$C1"
 B=http://127.0.0.1:$PORT
+A=http://127.0.0.1:$ADMIN
 # Quiet defaults: the `all` role runs every service its proxy routes to, so after one health poll every
 # upstream is healthy and no breaker opened.
 sleep 3
-sick=$(curl -fsS "$B/_strangler/status" | json 'v.upstreams.filter((u) => u.healthy !== true).map((u) => u.name).join(" ")')
+code=$(curl -sS -o /dev/null -w '%{http_code}' "$B/_strangler/status")
+[ "$code" = 404 ] || die "the public port answers /_strangler/status with $code, expected 404 (admin port only)"
+sick=$(curl -fsS "$A/_strangler/status" | json 'v.upstreams.filter((u) => u.healthy !== true).map((u) => u.name).join(" ")')
 [ -z "$sick" ] || die "the all role's proxy sees upstreams that are not healthy: $sick"
 ! docker logs "$C1" 2>&1 | grep -q 'breaker open' || die "the all role logged 'breaker open' on a quiet start"
 
@@ -144,25 +150,27 @@ docker rm -f "$C1" "$C1-second" >/dev/null
 # --- 5. the compose stack and newman through it -----------------------------------------------------------------
 compose=(docker compose -p strangler-ci -f docker-compose.yml)
 override=""
-for p in 8000 4242 29092; do
+for p in 8000 9000 4242 29092; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then override=1; fi
 done
 if [ -n "$override" ]; then # only where a port is taken: the same services, published on free ports
   PROXY_PORT=$(free_port 18000)
+  PROXY_ADMIN_PORT=$(free_port 19000)
   mkdir -p .run
   cat >.run/compose.ports.yml <<EOF
 services:
-  proxy: { ports: !override ["$PROXY_PORT:8000"] }
+  proxy: { ports: !override ["$PROXY_PORT:8000", "127.0.0.1:$PROXY_ADMIN_PORT:9000"] }
   unleash: { ports: !override ["$(free_port 14242):4242"] }
   kafka: { ports: !override ["$(free_port 39092):29092"] }
 EOF
   compose+=(-f .run/compose.ports.yml)
 else
   PROXY_PORT=8000
+  PROXY_ADMIN_PORT=9000
 fi
 log "${compose[*]} up -d --build --wait"
 "${compose[@]}" up -d --build --wait --wait-timeout 300 || { "${compose[@]}" ps -a >&2; "${compose[@]}" logs --tail 30 >&2; die "compose stack did not come up healthy"; }
-BASE_URL=http://127.0.0.1:$PROXY_PORT ENV_FILE=tests/postman/env.docker.json bash scripts/ci/newman.sh >reports/newman-compose.log 2>&1 ||
+BASE_URL=http://127.0.0.1:$PROXY_PORT ADMIN_URL=http://127.0.0.1:$PROXY_ADMIN_PORT ENV_FILE=tests/postman/env.docker.json bash scripts/ci/newman.sh >reports/newman-compose.log 2>&1 ||
   { tail -40 reports/newman-compose.log >&2; die "newman through the compose proxy failed (reports/newman-compose.log)"; }
 log "newman through the compose proxy: passed ($(grep -c 'newman: ' reports/newman-compose.log) runs)"
 "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1

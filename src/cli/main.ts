@@ -7,10 +7,10 @@ import { runToken } from "./token.command.js";
 import { runFlags, runProxyRole, type RunningProxyRole } from "./proxy.command.js";
 
 const USAGE = `usage: strangler <role> [args]
-  all                          proxy :8000 + monolith :8080 + users :8081 + inventory :8082 + orders :8083 (npm start, docker run)
+  all                          proxy :8000 (admin :9000) + monolith :8080 + users :8081 + inventory :8082 + orders :8083 (npm start, docker run)
   monolith                     users, inventory and orders in one process (:8080)
   service <users|inventory|orders>   one module alone (:8081 / :8082 / :8083)
-  proxy                        the Strangler Fig proxy (:8000)
+  proxy                        the Strangler Fig proxy (:8000; status page, /metrics on admin :9000)
   flags <list|init|set <route> <percent>|on <route>|off <route>>   route flags (Unleash, or the local flags file)
   token --role <staff|customer> [--sub ID] [--expires 12h]         print a signed JWT
   migrate                      apply prisma/migrations to DATABASE_URL (what prisma migrate deploy does)

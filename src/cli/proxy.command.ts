@@ -5,6 +5,7 @@ import type { Logger } from "../platform/logger/logger.js";
 export interface RunningProxyRole {
   port: number;
   url: string;
+  adminUrl: string;
   drainMs: number;
   drain(): void;
   close(): Promise<void>;

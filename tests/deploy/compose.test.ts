@@ -9,7 +9,7 @@ interface ComposeService {
   build?: { context: string };
   command?: string[] | null;
   environment?: Record<string, string | null>;
-  ports?: { target: number; published: string }[];
+  ports?: { target: number; published: string; host_ip?: string }[];
   healthcheck?: { test?: string[]; disable?: boolean };
   depends_on?: Record<string, { condition: string }>;
 }
@@ -68,9 +68,9 @@ describe("docker-compose.yml", () => {
     }
   });
 
-  it("publishes the proxy on 8000 and points its upstream URLs at compose services and their ports", () => {
+  it("publishes the proxy on 8000, its admin port 9000 on 127.0.0.1 only, and points its upstream URLs at compose services and their ports", () => {
     const { svcs, app, servers } = load();
-    assert.deepEqual(svcs.proxy?.ports?.map((p) => [p.target, p.published]), [[8000, "8000"]]);
+    assert.deepEqual(svcs.proxy?.ports?.map((p) => [p.target, p.published, p.host_ip ?? ""]), [[8000, "8000", ""], [9000, "9000", "127.0.0.1"]]);
     const portOf = new Map(servers.map(([n, s]) => [n, Number(s.environment?.PORT)]));
     for (const [name, s] of servers) {
       for (const [k, v] of Object.entries(s.environment ?? {})) {

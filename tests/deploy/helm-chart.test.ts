@@ -22,6 +22,15 @@ const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 const renderedFile = (file: string, sets: Record<string, string>) =>
   helmTemplate(sets, ["--show-only", `templates/${file}`]).text.replace(/^---\n# Source: [^\n]*\n/, "");
 
+type EnvVar = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
+const container = (d: K8sObject) => d.spec.template.spec.containers[0];
+const envOf = (d: K8sObject) => (container(d).env ?? []) as EnvVar[];
+const secretRefs = (d: K8sObject) => envOf(d).flatMap((e) => (e.valueFrom?.secretKeyRef ? [e.valueFrom.secretKeyRef] : []));
+const proxyDeployment = (objs: K8sObject[]) => ofKind(objs, "Deployment").find((d) => d.metadata.name === `${RELEASE}-proxy`)!;
+/** The app roles' Deployments (not the proxy, not the quickstart infra). */
+const appDeployments = (objs: K8sObject[]) =>
+  ofKind(objs, "Deployment").filter((d) => ["monolith", "users", "inventory", "orders"].some((c) => d.metadata.name === `${RELEASE}-${c}`));
+
 describe("helm chart charts/strangler", () => {
   it("passes helm lint (default values and everything enabled)", () => {
     run(tool("helm"), ["lint", CHART, "--strict", "--kube-version", KUBE_VERSION]);
@@ -48,14 +57,14 @@ describe("helm chart charts/strangler", () => {
     run(tool("helm"), ["lint", CHART, "--strict", "--kube-version", KUBE_VERSION, ...QUICKSTART]);
   });
 
-  it("renders the expected kinds: per component Deployment/Service/HPA/PDB, one ConfigMap, Secret, migration Job", () => {
+  it("renders the expected kinds: per component Deployment/Service/HPA/PDB (plus the proxy's admin Service), one ConfigMap, Secret, migration Job", () => {
     const objs = helmTemplate(ALL_ON).objects;
     const count = (k: string) => ofKind(objs, k).length;
     assert.deepEqual(
       ["Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "ConfigMap", "Job", "DestinationRule", "VirtualService"].map(count),
-      [5, 5, 5, 5, 1, 1, 4, 4],
+      [5, 6, 5, 5, 1, 1, 4, 4],
     );
-    assert.deepEqual([...services(objs).keys()].sort(), ["proxy", "monolith", "users", "inventory", "orders"].map((c) => `${RELEASE}-${c}`).sort());
+    assert.deepEqual([...services(objs).keys()].sort(), ["proxy", "proxy-admin", "monolith", "users", "inventory", "orders"].map((c) => `${RELEASE}-${c}`).sort());
     assert.equal(ofKind(helmTemplate().objects, "Deployment").length, 4, "orders is off by default");
   });
 
@@ -89,6 +98,57 @@ describe("helm chart charts/strangler", () => {
     }
   });
 
+  describe("least privilege (issue 11)", () => {
+    const secretVariants: Record<string, Record<string, string>> = {
+      "generated JWT_SECRET": {},
+      "given secrets.jwtSecret": { "secrets.jwtSecret": FIXED_JWT },
+      existingSecret: { "secrets.existingSecret": "prod-secrets" },
+      quickstart: {},
+    };
+    for (const [name, sets] of Object.entries(secretVariants)) {
+      it(`gives the proxy no DATABASE_URL and no JWT_SECRET from any source, and no whole Secret (${name})`, () => {
+        const objs = helmTemplate({ ...ALL_ON, ...sets }, name === "quickstart" ? QUICKSTART : []).objects;
+        const proxy = proxyDeployment(objs);
+        const c = container(proxy);
+        const names = envOf(proxy).map((e) => e.name);
+        for (const key of ["DATABASE_URL", "JWT_SECRET"]) {
+          assert.ok(!names.includes(key), `proxy env has ${key}`);
+          assert.ok(!secretRefs(proxy).some((r) => r.key === key), `proxy reads secret key ${key}`);
+        }
+        assert.deepEqual(secretRefs(proxy).map((r) => r.key), ["UNLEASH_API_TOKEN"]);
+        for (const from of (c.envFrom ?? []) as { secretRef?: unknown; configMapRef?: { name: string } }[]) {
+          assert.equal(from.secretRef, undefined, "no envFrom of a whole Secret");
+          const cm = ofKind(objs, "ConfigMap").find((m) => m.metadata.name === from.configMapRef?.name);
+          assert.ok(cm, `ConfigMap ${from.configMapRef?.name} rendered`);
+          for (const key of ["DATABASE_URL", "JWT_SECRET"]) assert.equal(cm.data?.[key], undefined, `ConfigMap ${cm.metadata.name} carries ${key}`);
+        }
+        for (const d of appDeployments(objs)) {
+          assert.deepEqual(secretRefs(d).map((r) => r.key).sort(), ["DATABASE_URL", "JWT_SECRET"], d.metadata.name);
+          assert.ok(!(container(d).envFrom ?? []).some((e: { secretRef?: unknown }) => e.secretRef), `${d.metadata.name}: no envFrom of a whole Secret`);
+        }
+      });
+    }
+
+    it("serves the proxy's admin port (9000) only on the ClusterIP Service <fullname>-proxy-admin; the proxy probes use it", () => {
+      const objs = helmTemplate(ALL_ON).objects;
+      const all = new Map(ofKind(objs, "Service").map((o) => [o.metadata.name, o]));
+      const pub = all.get(`${RELEASE}-proxy`)!;
+      assert.deepEqual(pub.spec.ports.map((p: { port: number }) => p.port), [8000]);
+      assert.ok(!pub.spec.ports.some((p: { targetPort: unknown }) => p.targetPort === "admin" || p.targetPort === 9000), "public Service exposes the admin port");
+      const admin = all.get(`${RELEASE}-proxy-admin`);
+      assert.ok(admin, "admin Service rendered");
+      assert.equal(admin.spec.type, "ClusterIP");
+      assert.deepEqual(admin.spec.ports.map((p: { port: number; targetPort: string }) => [p.port, p.targetPort]), [[9000, "admin"]]);
+      assert.deepEqual(admin.spec.selector, pub.spec.selector);
+      const proxy = proxyDeployment(objs);
+      const c = container(proxy);
+      assert.deepEqual(c.ports.map((p: { name: string; containerPort: number }) => [p.name, p.containerPort]), [["http", 8000], ["admin", 9000]]);
+      assert.equal(envOf(proxy).find((e) => e.name === "ADMIN_PORT")?.value, "9000");
+      for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) assert.equal(c[probe].httpGet.port, "admin", probe);
+      for (const d of appDeployments(objs)) assert.ok(!container(d).ports.some((p: { name: string }) => p.name === "admin"), d.metadata.name);
+    });
+  });
+
   it("points each HPA and PDB at a rendered Deployment's pods", () => {
     const objs = helmTemplate(ALL_ON).objects;
     const deployments = new Map(ofKind(objs, "Deployment").map((d) => [d.metadata.name, d]));
@@ -111,7 +171,9 @@ describe("helm chart charts/strangler", () => {
     assert.equal(job.metadata.annotations?.["helm.sh/hook"], "pre-install,pre-upgrade");
     const c = job.spec.template.spec.containers[0];
     assert.deepEqual(c.args, ["migrate"]);
-    const ref = c.envFrom[0].secretRef;
+    assert.equal(c.envFrom, undefined, "no envFrom of a whole Secret");
+    assert.equal(envOf(job).find((e) => e.name === "DATABASE_URL")?.valueFrom?.secretKeyRef?.key, "DATABASE_URL");
+    const ref = envOf(job).find((e) => e.name === "DATABASE_URL")!.valueFrom!.secretKeyRef!;
     const hookSecret = ofKind(objs, "Secret").find((s) => s.metadata.name === ref.name);
     assert.ok(hookSecret?.data?.DATABASE_URL, `Secret ${ref.name} with DATABASE_URL must be rendered`);
     const appSecret = ofKind(objs, "Secret").find((s) => s.metadata.name === RELEASE);
@@ -145,8 +207,9 @@ describe("helm chart charts/strangler", () => {
       assert.equal(jwt.metadata.annotations?.["helm.sh/resource-policy"], "keep");
       const job = ofKind(objs, "Job")[0];
       assert.ok(Number(jwt.metadata.annotations?.["helm.sh/hook-weight"]) < Number(job?.metadata.annotations?.["helm.sh/hook-weight"]));
-      for (const d of ofKind(objs, "Deployment"))
+      for (const d of appDeployments(objs))
         assert.deepEqual(jwtEnv(d)?.valueFrom?.secretKeyRef, { name: `${RELEASE}-jwt`, key: "JWT_SECRET" }, d.metadata.name);
+      assert.equal(jwtEnv(proxyDeployment(objs)), undefined, "the proxy never gets JWT_SECRET");
     });
 
     it("puts a given secrets.jwtSecret in the release Secret and renders no hook Secret for it", () => {
@@ -154,7 +217,9 @@ describe("helm chart charts/strangler", () => {
       assert.equal(ofKind(objs, "Secret").find((s) => s.metadata.name === RELEASE)?.data?.JWT_SECRET, Buffer.from(FIXED_JWT).toString("base64"));
       assert.equal(ofKind(objs, "Secret").find((s) => s.metadata.name === `${RELEASE}-jwt`), undefined);
       assert.deepEqual(ofKind(objs, "Secret").filter((s) => isHook(s) && s.data?.JWT_SECRET).map((s) => s.metadata.name), [], "no hook copy of it");
-      for (const d of ofKind(objs, "Deployment")) assert.equal(jwtEnv(d), undefined, d.metadata.name);
+      for (const d of appDeployments(objs))
+        assert.deepEqual(jwtEnv(d)?.valueFrom?.secretKeyRef, { name: RELEASE, key: "JWT_SECRET" }, d.metadata.name);
+      assert.equal(jwtEnv(proxyDeployment(objs)), undefined, "the proxy never gets JWT_SECRET");
     });
 
     it("secrets.gitops=true without existingSecret fails with a message naming existingSecret", () => {
@@ -175,10 +240,12 @@ describe("helm chart charts/strangler", () => {
   it("uses secrets.existingSecret everywhere instead of rendering a Secret", () => {
     const objs = helmTemplate({ "secrets.existingSecret": "prod-secrets" }).objects;
     assert.equal(ofKind(objs, "Secret").length, 0);
-    for (const d of ofKind(objs, "Deployment"))
-      assert.ok(d.spec.template.spec.containers[0].envFrom.some((e: { secretRef?: { name: string } }) => e.secretRef?.name === "prod-secrets"));
+    for (const d of ofKind(objs, "Deployment")) {
+      const refs = secretRefs(d);
+      assert.ok(refs.length > 0 && refs.every((r) => r.name === "prod-secrets"), `${d.metadata.name}: ${JSON.stringify(refs)}`);
+    }
     const job = ofKind(objs, "Job")[0];
-    assert.equal(job?.spec.template.spec.containers[0].envFrom[0].secretRef.name, "prod-secrets");
+    assert.deepEqual(secretRefs(job!), [{ name: "prod-secrets", key: "DATABASE_URL" }]);
   });
 
   describe("quickstart infrastructure (values-quickstart.yaml)", () => {

@@ -43,6 +43,7 @@ describe("Dockerfile", () => {
   it("exposes every component port of the chart", () => {
     const v = chartValues();
     for (const c of ["proxy", "monolith", "users", "inventory", "orders"]) assert.ok(rt.expose.includes(v[c].port), `EXPOSE lacks ${c} ${v[c].port}`);
+    assert.ok(rt.expose.includes(v.proxy.adminPort), `EXPOSE lacks the proxy admin port ${v.proxy.adminPort}`);
   });
 
   it("stages every runtime file named in scripts/build.sh", () => {

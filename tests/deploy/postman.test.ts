@@ -21,7 +21,7 @@ const gets = (s: string) => matches(/pm\.variables\.get\("([^"]+)"\)/g, s);
 const uses = (i: Item) => matches(/\{\{([^}]+)\}\}/g, [i.request.url, i.request.body?.raw ?? "", ...i.request.header.map((h) => h.value)].join(" "));
 
 /** Variables every request may use: the environment's and those the collection pre-request script sets. */
-const RUN_WIDE = new Set(["baseUrl", "jwtSecret", "$guid", ...sets(read("src/collection-prerequest.js"))]);
+const RUN_WIDE = new Set(["baseUrl", "adminUrl", "jwtSecret", "$guid", ...sets(read("src/collection-prerequest.js"))]);
 /** The error codes the contract (and the lead's implementation) documents. */
 const DOCUMENTED_CODES = [
   "USERS.INVALID_BODY", "USERS.NOT_FOUND", "USERS.INVALID_ID", "USERS.CONFLICT",
@@ -70,6 +70,7 @@ describe("Postman collection tests/postman", () => {
     const env = (n: string) => Object.fromEntries(JSON.parse(read(`env.${n}.json`)).values.map((v: { key: string; value: string }) => [v.key, v.value]));
     const proxyPort = chartValues().proxy.port;
     for (const n of ["local", "docker", "kubernetes"]) assert.equal(new URL(env(n).baseUrl).port, String(proxyPort), `env.${n}.json baseUrl port`);
+    for (const n of ["local", "docker", "kubernetes"]) assert.equal(new URL(env(n).adminUrl).port, String(chartValues().proxy.adminPort), `env.${n}.json adminUrl port`);
     const composeSecret = /JWT_SECRET: \$\{JWT_SECRET:-([^}]+)\}/.exec(readFileSync(path.join(ROOT, "docker-compose.yml"), "utf8"))?.[1];
     assert.equal(env("docker").jwtSecret, composeSecret, "env.docker.json jwtSecret = docker-compose.yml's default JWT_SECRET");
     assert.ok(env("local").jwtSecret.length >= 32);
@@ -88,7 +89,7 @@ describe("Postman collection tests/postman", () => {
       const summary = await new Promise<any>((resolve, reject) =>
         newman.run({
           collection, environment: path.join(DIR, "env.local.json"), reporters: [],
-          envVar: [{ key: "baseUrl", value: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }],
+          envVar: ["baseUrl", "adminUrl"].map((key) => ({ key, value: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })),
         }, (err: Error | null, s: unknown) => (err ? reject(err) : resolve(s))));
       const stats = summary.run.stats;
       assert.equal(stats.prerequestScripts.failed, 0, "a pre-request script threw");

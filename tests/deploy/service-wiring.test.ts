@@ -49,18 +49,19 @@ describe("service wiring of the rendered chart", () => {
     });
   }
 
-  it("every Service selects a Deployment's pods, on the container's http port, which PORT tells the app", () => {
+  it("every Service selects a Deployment's pods, on the container's http port, which PORT tells the app (the proxy's admin Service: ADMIN_PORT)", () => {
     const objs = helmTemplate(VARIANTS["all services enabled"]).objects;
     const deployments = new Map(ofKind(objs, "Deployment").map((d) => [d.metadata.name, d]));
     for (const s of ofKind(objs, "Service")) {
-      const d = deployments.get(s.metadata.name);
+      const admin = s.metadata.name === `${RELEASE}-proxy-admin`;
+      const d = deployments.get(admin ? `${RELEASE}-proxy` : s.metadata.name);
       assert.ok(d, `Service ${s.metadata.name} has no Deployment of the same name`);
       const pod = d.spec.template;
       for (const [k, v] of Object.entries(s.spec.selector as Record<string, string>)) assert.equal(pod.metadata.labels[k], v, `${s.metadata.name} selector ${k}`);
       const c = pod.spec.containers[0];
       const http = c.ports.find((p: { name: string }) => p.name === s.spec.ports[0].targetPort);
       assert.ok(http, `${s.metadata.name}: targetPort ${s.spec.ports[0].targetPort} is not a container port`);
-      assert.equal(String(http.containerPort), c.env.find((e: { name: string }) => e.name === "PORT")?.value, `${s.metadata.name}: PORT env`);
+      assert.equal(String(http.containerPort), c.env.find((e: { name: string }) => e.name === (admin ? "ADMIN_PORT" : "PORT"))?.value, `${s.metadata.name}: PORT env`);
       assert.equal(s.spec.ports[0].port, http.containerPort, `${s.metadata.name}: Service port = container port`);
     }
   });

@@ -9,8 +9,8 @@ import { describeLoad, hit, steadyLoad } from "./support/steady-load.js";
 const WORKERS = 8;
 
 /** Sum of a proxy counter's samples whose labels contain every `match` pair. */
-async function counter(proxyUrl: string, name: string, match: string[]): Promise<number> {
-  const text = await (await fetch(`${proxyUrl}/metrics`)).text();
+async function counter(adminUrl: string, name: string, match: string[]): Promise<number> {
+  const text = await (await fetch(`${adminUrl}/metrics`)).text();
   let sum = 0;
   for (const line of text.split("\n")) if (line.startsWith(`${name}{`) && match.every((m) => line.includes(m))) sum += Number(line.split(" ").at(-1));
   return sum;
@@ -52,8 +52,8 @@ describe("extracted inventory service killed under proxy load at 50 % rollout (r
     await service.stop("SIGKILL");
     await sleep(8_000);
     const stats = await load.stop();
-    const fallbacks = await counter(proxy, "strangler_proxy_fallbacks_total", ['route="inventory"']);
-    const breakerOpen = await counter(proxy, "strangler_proxy_breaker_state", ['upstream="inventory"']);
+    const fallbacks = await counter(stack.proxy!.adminUrl!, "strangler_proxy_fallbacks_total", ['route="inventory"']);
+    const breakerOpen = await counter(stack.proxy!.adminUrl!, "strangler_proxy_breaker_state", ['upstream="inventory"']);
     reportFigures(t, "service-killed", {
       load: describeLoad(stats, WORKERS),
       faults: `inventory service SIGKILL after 4 s of load (pid ${service.child.pid})`,

@@ -53,7 +53,7 @@ describe("Unleash stopped under proxy load (real Unleash server, 50 % rollout)",
       const downAt = Date.now();
       await sleep(5_000); // ten refresh intervals: the SDK has failed to fetch many times
       during = await sides();
-      flagsError = ((await (await fetch(`${stack.proxy!.url}/_strangler/status`)).json()) as { flags: { lastError?: string } }).flags.lastError;
+      flagsError = ((await (await fetch(`${stack.proxy!.adminUrl!}/_strangler/status`)).json()) as { flags: { lastError?: string } }).flags.lastError;
       downFor = Date.now() - downAt;
     } finally {
       await serviceScript("unleash", "start"); // ALWAYS: shared with the other suites

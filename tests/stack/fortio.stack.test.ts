@@ -28,8 +28,8 @@ async function fortio(args: string[], name: string): Promise<FortioResult> {
   return result;
 }
 
-const overloaded = async (proxyUrl: string) => {
-  const text = await (await fetch(`${proxyUrl}/metrics`)).text();
+const overloaded = async (adminUrl: string) => {
+  const text = await (await fetch(`${adminUrl}/metrics`)).text();
   return Number(/strangler_proxy_overloaded_total\{upstream="inventory"\} (\d+)/.exec(text)?.[1] ?? 0);
 };
 
@@ -47,7 +47,7 @@ describe("local fortio load against the proxy: the concurrency limit trips like 
   after(() => stack?.close());
 
   it("when fortio runs -c 50 -n 500, then a clear share is refused with 503 + overload header and the rest is 200", async () => {
-    const before = await overloaded(stack.proxy!.url);
+    const before = await overloaded(stack.proxy!.adminUrl!);
     const r = await fortio(["-c", "50", "-n", "500", url], "c50");
     const ok = r.RetCodes["200"] ?? 0;
     const refused = r.RetCodes["503"] ?? 0;
@@ -55,7 +55,7 @@ describe("local fortio load against the proxy: the concurrency limit trips like 
     assert.ok(refused >= 50, `a clear share of 503s (got ${refused}/500)`);
     assert.ok(ok >= 50, `the rest still served (got ${ok}/500)`);
     // every 503 was the proxy's overload answer (x-strangler-overloaded), counted by its metric
-    assert.equal((await overloaded(stack.proxy!.url)) - before, refused);
+    assert.equal((await overloaded(stack.proxy!.adminUrl!)) - before, refused);
     const burst = await Promise.all(Array.from({ length: 40 }, () => fetch(url)));
     const refusedNow = burst.filter((res) => res.status === 503);
     assert.ok(refusedNow.length > 0, "a burst of 40 against a limit of 5 is refused in part");

@@ -19,7 +19,7 @@ describe("Postman collection with newman, through the proxy, against the real st
   it("when every folder runs alone and then the whole collection, then all assertions pass and JUnit reports are kept", async () => {
     const { stdout } = await run("bash", ["scripts/ci/newman.sh"], {
       cwd: ROOT,
-      env: { ...process.env, BASE_URL: stack.proxy!.url, JWT_SECRET: STACK_JWT_SECRET },
+      env: { ...process.env, BASE_URL: stack.proxy!.url, ADMIN_URL: stack.proxy!.adminUrl!, JWT_SECRET: STACK_JWT_SECRET },
       timeout: 300_000,
       maxBuffer: 64 * 1024 * 1024,
     }).catch((e: { stdout?: string; stderr?: string; message: string }) => {

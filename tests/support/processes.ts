@@ -8,6 +8,8 @@ const BIN = path.join(ROOT, "bin/strangler.js");
 export interface RoleProcess {
   url: string;
   port: number;
+  /** The proxy's admin server (status page, /metrics, /health/details) when env gave ADMIN_PORT. */
+  adminUrl?: string;
   child: ChildProcess;
   output(): string;
   /** Sends `signal` and resolves with the exit code. */
@@ -70,6 +72,7 @@ export async function startRole(args: string[], env: Record<string, string>, tim
   return {
     url,
     port,
+    ...(env.ADMIN_PORT ? { adminUrl: `http://127.0.0.1:${env.ADMIN_PORT}` } : {}),
     child,
     output: () => out,
     stop(signal = "SIGTERM") {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { poolQuery, type Query } from "./event-state.js";
 import { dropNamespace, kafkaEnv, newNamespace } from "./kafka.js";
 import { ensureTemplateDatabase } from "./local-services.js";
-import { ROOT, startRole, type RoleProcess } from "./processes.js";
+import { freePort, ROOT, startRole, type RoleProcess } from "./processes.js";
 import { createRouteFlags, type RouteFlags, type RouteModule } from "./route-flags.js";
 import { createTestDatabase } from "./test-db.js";
 import { eventually } from "./fixtures.js";
@@ -93,8 +93,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       flags = f;
       cleanup.push(() => f.remove());
       for (const [m, pct] of Object.entries(o.proxy)) await f.set(m as RouteModule, pct);
-      proxy = await role(["proxy"], "proxy", { ...f.env, ...o.proxyEnv });
-      await flagsApplied(proxy.url, o.proxy);
+      proxy = await role(["proxy"], "proxy", { ADMIN_PORT: String(await freePort()), ...f.env, ...o.proxyEnv });
+      await flagsApplied(proxy.adminUrl!, o.proxy);
     }
     const pool = db ? poolQuery(db.databaseUrl!) : undefined;
     if (pool) cleanup.unshift(() => pool.end());
@@ -110,10 +110,10 @@ export async function startStack(o: StackOptions): Promise<Stack> {
  * Waits until the proxy evaluates every route at its rollout: Unleash serves client flags from a revision cache
  * (~1 s), so a proxy started right after `flags set` may first see the flag as it was before.
  */
-async function flagsApplied(proxyUrl: string, rollouts: Partial<Record<RouteModule, number>>): Promise<void> {
+async function flagsApplied(adminUrl: string, rollouts: Partial<Record<RouteModule, number>>): Promise<void> {
   type Status = { routes: { module: string; enabled: boolean; rollout: number | null }[] };
   await eventually(async () => {
-    const { routes } = (await (await fetch(`${proxyUrl}/_strangler/status`)).json()) as Status;
+    const { routes } = (await (await fetch(`${adminUrl}/_strangler/status`)).json()) as Status;
     return Object.entries(rollouts).every(([m, pct]) => routes.some((r) => r.module === m && r.enabled && r.rollout === pct));
   }, `proxy flags at ${JSON.stringify(rollouts)}`, 15_000);
 }

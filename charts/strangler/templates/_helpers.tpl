@@ -126,6 +126,29 @@ checksum/secret: {{ (.Values.secrets.existingSecret | default (include (print .T
 {{- end }}
 {{- end }}
 
+{{/* Secret keys of one component, each by secretKeyRef (never the whole Secret): (dict "root" $ "name" "proxy").
+     The proxy gets only UNLEASH_API_TOKEN (when Unleash is used): no DATABASE_URL, no JWT_SECRET, so a compromised
+     proxy pod can neither reach the database nor sign tokens. App roles get DATABASE_URL and JWT_SECRET (from the
+     generated hook Secret when the chart generated it). */}}
+{{- define "strangler.secretEnv" -}}
+{{- $root := .root }}
+{{- $secret := include "strangler.secretName" $root }}
+{{- if eq .name "proxy" }}
+{{- if $root.Values.config.unleashUrl }}
+- name: UNLEASH_API_TOKEN
+  valueFrom:
+    secretKeyRef: { name: {{ $secret }}, key: UNLEASH_API_TOKEN }
+{{- end }}
+{{- else }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef: { name: {{ $secret }}, key: DATABASE_URL }
+- name: JWT_SECRET
+  valueFrom:
+    secretKeyRef: { name: {{ include "strangler.generatedJwtSecretName" $root | default $secret }}, key: JWT_SECRET }
+{{- end }}
+{{- end }}
+
 {{/* migration.mode=initContainer: wait until DATABASE_URL's host accepts TCP (node, from the app image: no extra
      image, any host), then `strangler migrate`. Concurrent pods are safe: prisma migrate takes an advisory lock. */}}
 {{- define "strangler.migrateInitContainers" -}}

@@ -48,6 +48,8 @@ export interface FlagsConfig {
 /** Everything the proxy reads from the environment, validated once (every problem listed). */
 export interface ProxyConfig {
   readonly port: number;
+  /** The admin server's port (status page, /metrics, /health/details; 0 = any free port). Never the public one. */
+  readonly adminPort: number;
   readonly host: string;
   readonly logLevel: string;
   readonly routesFile: string;
@@ -76,6 +78,7 @@ const requiredWithUnleash = (purpose: "proxy" | "flags", message: string) =>
 
 const schema = Joi.object({
   PORT: Joi.number().port().default(8000),
+  ADMIN_PORT: Joi.number().port().default(9000),
   HOST: Joi.string().hostname().default("0.0.0.0"),
   LOG_LEVEL: Joi.string().valid("error", "warn", "info", "http", "verbose", "debug", "silly").default("info"),
   ROUTES_FILE: Joi.string().default(DEFAULT_ROUTES_FILE),
@@ -137,6 +140,7 @@ export function loadProxyConfig(env: NodeJS.ProcessEnv = process.env, purpose: "
   };
   return deepFreeze({
     port: v.PORT,
+    adminPort: v.ADMIN_PORT,
     host: v.HOST,
     logLevel: v.LOG_LEVEL,
     routesFile: path.resolve(v.ROUTES_FILE),

@@ -19,7 +19,7 @@ export interface PipelineContext {
   readonly metrics: ProxyMetrics;
   readonly cookie: { readonly name: string; readonly secure: boolean; readonly maxAgeS: number };
   readonly replayBodyMaxBytes: number;
-  /** Answers the proxy's own paths (/_strangler…, /metrics, /health, /health/details, /ready). */
+  /** Answers the proxy's own paths on the public port: /health, /ready; 404 for /_strangler…, /metrics, /health/details. */
   readonly admin: RequestListener;
 }
 

@@ -52,7 +52,10 @@ export function compileRouteMatcher<R extends PrefixRoute>(routes: readonly R[])
   };
 }
 
-/** Paths the proxy answers itself: /_strangler…, /metrics, /health, /health/details, /ready (query strings ignored). */
+/**
+ * Paths the proxy answers itself, never forwarded (query strings ignored): /health and /ready; /_strangler…, /metrics and
+ * /health/details are served on the admin port only, so on the public port the proxy answers them 404 PROXY.NOT_FOUND.
+ */
 export function isReservedPath(url: string): boolean {
   if (url.startsWith("/_strangler")) {
     const next = url.charCodeAt(11);

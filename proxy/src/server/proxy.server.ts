@@ -21,13 +21,19 @@ export interface RunningProxy {
   readonly port: number;
   readonly url: string;
   readonly server: http.Server;
+  /** The admin server (ADMIN_PORT): status page, /_strangler/status, /metrics, /health/details, /health, /ready. */
+  readonly adminPort: number;
+  readonly adminUrl: string;
   /** SIGTERM: /ready answers 503 and every response carries `Connection: close`; requests are still served. */
   drain(): void;
   /** Stops accepting, lets in-flight requests finish (bounded), stops polling and flag refresh. */
   close(): Promise<void>;
 }
 
-/** Wires upstreams, breakers, flags, metrics and the status page into one HTTP server and starts listening. */
+/**
+ * Wires upstreams, breakers, flags, metrics and the status page into the public HTTP server (PORT: proxied traffic,
+ * /health, /ready) and the admin server (ADMIN_PORT: the proxy's internals), and starts both listening on HOST.
+ */
 export async function startProxyServer(config: ProxyConfig, table: RouteTableDefinition, flags: FlagSource, logger: Logger): Promise<RunningProxy> {
   const startedAt = new Date();
   const all: Upstream[] = [];
@@ -44,7 +50,9 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
   const traffic = new TrafficWindow(routes.length + 1);
   const unlistedIndex = routes.length;
   let closing: Promise<void> | undefined;
-  const admin = createStatusApp({ routes, monolith, services, flags, traffic, unlistedIndex, startedAt, closing: () => draining }, metrics.registry);
+  const sources = { routes, monolith, services, flags, traffic, unlistedIndex, startedAt, closing: () => draining };
+  const own = createStatusApp(sources, metrics.registry, { internals: false });
+  const adminServer = http.createServer(createStatusApp(sources, metrics.registry, { internals: true }));
   const accessLog = config.logLevel === "debug" || config.logLevel === "silly" ? (entry: Record<string, unknown>) => logger.debug("request", entry) : undefined;
   const handler = createPipeline({
     match: compileRouteMatcher(routes),
@@ -55,7 +63,7 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
     metrics,
     cookie: config.cookie,
     replayBodyMaxBytes: config.replayBodyMaxBytes,
-    admin: admin as unknown as http.RequestListener,
+    admin: own as unknown as http.RequestListener,
   });
   const health = startHealthPoller(all, { intervalMs: config.healthPollMs, timeoutMs: config.healthTimeoutMs, logger });
 
@@ -68,12 +76,10 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(config.port, config.host, () => {
-        server.off("error", reject);
-        resolve();
-      });
+    await listen(server, config.port, config.host);
+    await listen(adminServer, config.adminPort, config.host).catch(async (e: unknown) => {
+      await new Promise((resolve) => server.close(resolve));
+      throw e;
     });
   } catch (e) {
     health.stop();
@@ -81,13 +87,16 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
     throw e;
   }
   const port = (server.address() as AddressInfo).port;
+  const adminPort = (adminServer.address() as AddressInfo).port;
   const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-  logger.info("proxy listening", { port, host: config.host, routes: routes.map((r) => `${r.prefix} -> ${r.service.url} [${r.flag}]`), monolith: monolith.url });
+  logger.info("proxy listening", { port, adminPort, host: config.host, routes: routes.map((r) => `${r.prefix} -> ${r.service.url} [${r.flag}]`), monolith: monolith.url });
 
   return {
     port,
     url: `http://${host}:${port}`,
     server,
+    adminPort,
+    adminUrl: `http://${host}:${adminPort}`,
     drain() {
       draining = true;
     },
@@ -95,6 +104,8 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
       (closing ??= new Promise<void>((resolve) => {
         draining = true;
         health.stop();
+        adminServer.close();
+        adminServer.closeAllConnections();
         const force = setTimeout(() => server.closeAllConnections(), 5_000);
         force.unref();
         server.close(() => {
@@ -105,6 +116,16 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
         server.closeIdleConnections();
       })),
   };
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
 }
 
 /**

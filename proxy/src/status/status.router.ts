@@ -5,11 +5,12 @@ import { buildHealthDetails, buildReadiness, buildStatus, type StatusSources } f
 
 /**
  * The proxy's own endpoints (an Express app, off the hot path): GET /health (liveness), GET /ready (readiness
- * from the proxy's own state — never forwarded), GET /health/details (upstreams, breakers, flag source), GET /metrics
- * (Prometheus), GET /_strangler (status page), GET /_strangler/status (its JSON). Everything here
- * answers with `X-Upstream: proxy`.
+ * from the proxy's own state — never forwarded), and with `internals` (the admin server only) GET /health/details
+ * (upstreams, breakers, flag source, error text), GET /metrics (Prometheus), GET /_strangler (status page),
+ * GET /_strangler/status (its JSON). Without `internals` (the public port) those answer 404 PROXY.NOT_FOUND.
+ * Everything here answers with `X-Upstream: proxy`.
  */
-export function createStatusApp(sources: StatusSources, registry: Registry): Express {
+export function createStatusApp(sources: StatusSources, registry: Registry, { internals }: { internals: boolean }): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
@@ -25,6 +26,19 @@ export function createStatusApp(sources: StatusSources, registry: Registry): Exp
     const readiness = buildReadiness(sources);
     res.status(readiness.status === "ready" ? 200 : 503).json(readiness);
   });
+  if (internals) addInternals(app, sources, registry);
+  app.use((req, res) => {
+    res.status(404).json({ code: "PROXY.NOT_FOUND", message: `${req.method} ${req.path} is not a proxy endpoint`, correlationId: req.headers["x-request-id"] ?? null });
+  });
+  const onError: ErrorRequestHandler = (error: unknown, req, res, _next) => {
+    res.status(500).json({ code: "PROXY.INTERNAL", message: error instanceof Error ? error.message : "internal error", correlationId: req.headers["x-request-id"] ?? null });
+  };
+  app.use(onError);
+  return app;
+}
+
+/** What only the admin port shows: diagnostics with error text, metrics, the status page and its JSON. */
+function addInternals(app: Express, sources: StatusSources, registry: Registry): void {
   app.get("/health/details", (_req, res) => {
     res.json(buildHealthDetails(sources));
   });
@@ -37,12 +51,4 @@ export function createStatusApp(sources: StatusSources, registry: Registry): Exp
   app.get("/_strangler/status", (_req, res) => {
     res.json(buildStatus(sources));
   });
-  app.use((req, res) => {
-    res.status(404).json({ code: "PROXY.NOT_FOUND", message: `${req.method} ${req.path} is not a proxy endpoint`, correlationId: req.headers["x-request-id"] ?? null });
-  });
-  const onError: ErrorRequestHandler = (error: unknown, req, res, _next) => {
-    res.status(500).json({ code: "PROXY.INTERNAL", message: error instanceof Error ? error.message : "internal error", correlationId: req.headers["x-request-id"] ?? null });
-  };
-  app.use(onError);
-  return app;
 }

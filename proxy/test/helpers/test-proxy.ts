@@ -16,6 +16,8 @@ export interface TestRoute {
 
 export interface TestProxy {
   readonly url: string;
+  /** The admin server: status page, /_strangler/status, /metrics, /health/details. */
+  readonly adminUrl: string;
   readonly dataDir: string;
   readonly env: NodeJS.ProcessEnv;
   close(): Promise<void>;
@@ -29,6 +31,7 @@ export function testProxyEnv(monolithUrl: string, routes: TestRoute[], env: Node
   return {
     PATH: process.env.PATH,
     PORT: "0",
+    ADMIN_PORT: "0",
     HOST: "127.0.0.1",
     ROUTES_FILE: routesFile,
     DATA_DIR: dir,
@@ -39,11 +42,11 @@ export function testProxyEnv(monolithUrl: string, routes: TestRoute[], env: Node
   };
 }
 
-/** Runs the proxy in this process (runProxy, exactly as the `proxy` role does) on a free port. */
+/** Runs the proxy in this process (runProxy, exactly as the `proxy` role does) on free ports (public and admin). */
 export async function startTestProxy(env: NodeJS.ProcessEnv): Promise<TestProxy> {
   const logger = createLogger({ level: env.LOG_LEVEL ?? "error", service: "proxy-test" });
   const proxy = await runProxy(env, logger);
-  return { url: proxy.url, dataDir: env.DATA_DIR!, env, close: () => proxy.close() };
+  return { url: proxy.url, adminUrl: proxy.adminUrl, dataDir: env.DATA_DIR!, env, close: () => proxy.close() };
 }
 
 export function removeDir(dir: string): void {

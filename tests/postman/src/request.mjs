@@ -5,9 +5,12 @@ const TEST_PRELUDE = "const { expectError, expectStatus, pollUntil } = helpers(p
 
 export const script = (listen, code) => ({ listen, script: { type: "text/javascript", exec: code.trim().split("\n") } });
 
-/** One request. opts: body (object or raw string), headers, auth ("customer" default | "staff" | "none" | "forged"), pre, test. */
+/**
+ * One request. opts: body (object or raw string), headers, auth ("customer" default | "staff" | "none" | "forged"), pre,
+ * test, base ("baseUrl" default: the proxy's public port | "adminUrl": its admin port).
+ */
 export function request(name, method, path, opts = {}) {
-  const { body, headers = {}, auth = "customer", pre, test } = opts;
+  const { body, headers = {}, auth = "customer", pre, test, base = "baseUrl" } = opts;
   const event = [];
   if (pre) event.push(script("prerequest", pre));
   if (test) event.push(script("test", `${TEST_PRELUDE}\n${test.trim()}`));
@@ -22,7 +25,7 @@ export function request(name, method, path, opts = {}) {
       header,
       auth: token ? { type: "bearer", bearer: [{ key: "token", value: token, type: "string" }] } : { type: "noauth" },
       ...(body !== undefined ? { body: { mode: "raw", raw: typeof body === "string" ? body : JSON.stringify(body, null, 2) } } : {}),
-      url: `{{baseUrl}}${path}`,
+      url: `{{${base}}}${path}`,
     },
   };
 }
