@@ -87,6 +87,12 @@ describe("docker-compose.yml", () => {
     }
   });
 
+  it("gives the proxy no DATABASE_URL and no JWT_SECRET, and every app role both", () => {
+    const { svcs, servers } = load();
+    for (const key of ["DATABASE_URL", "JWT_SECRET"]) assert.equal(svcs.proxy?.environment?.[key], undefined, `proxy has ${key}`);
+    for (const [name, s] of servers) if (name !== "proxy") for (const key of ["DATABASE_URL", "JWT_SECRET"]) assert.ok(s.environment?.[key], `${name} lacks ${key}`);
+  });
+
   it("orders start-up by healthchecks and completed one-shots, with no sleeps", () => {
     const { svcs, app, servers } = load();
     for (const [name, s] of Object.entries(svcs)) {
