@@ -18,18 +18,50 @@ export interface StartedRole {
   stop(timeoutMs: number): Promise<void>;
 }
 
+/**
+ * Starts this role's outbox relays and consumers. With Kafka it does not wait for the broker: the role serves at
+ * once (orders are accepted, their events wait in the outbox) and retries with backoff until the broker answers,
+ * so a pod that restarts during a broker outage comes up instead of crash-looping.
+ */
 async function startMessaging(rt: Runtime, modules: Modules, which: ModuleName[]): Promise<() => Promise<void>> {
   const producing = which.filter((m): m is "inventory" | "orders" => m !== "users");
   if (!producing.length) return async () => {};
-  // Every event topic, not only this role's own: an extracted service subscribes to topics the other module
-  // publishes, and may start first on a fresh cluster (kafkajs cannot subscribe to a topic that does not exist).
-  await ensureTopics(rt, [...modules.orders.topics, ...modules.inventory.topics]);
-  for (const m of producing) {
-    await modules[m].startMessaging(rt.transport);
-    rt.details.push({ name: `outbox.${m}`, describe: () => describeOutbox(rt.db.prisma, m) });
-  }
-  return async () => {
+  for (const m of producing) rt.details.push({ name: `outbox.${m}`, describe: () => describeOutbox(rt.db.prisma, m) });
+  const stopAll = async () => {
     for (const m of producing) await modules[m].stopMessaging();
+  };
+  const start = async () => {
+    // Every event topic, not only this role's own: an extracted service subscribes to topics the other module
+    // publishes, and may start first on a fresh cluster (kafkajs cannot subscribe to a topic that does not exist).
+    await ensureTopics(rt, [...modules.orders.topics, ...modules.inventory.topics]);
+    for (const m of producing) await modules[m].startMessaging(rt.transport);
+  };
+  if (rt.transport.kind !== "kafka") {
+    await start();
+    return stopAll;
+  }
+  let stopped = false;
+  void (async () => {
+    for (let delayMs = 1_000; !stopped; delayMs = Math.min(delayMs * 2, 30_000)) {
+      try {
+        await start();
+        if (stopped) await stopAll();
+        else if (delayMs > 1_000) rt.logger.info("kafka reachable: outbox relays and consumers started");
+        return;
+      } catch (e) {
+        if (stopped) return;
+        rt.logger.warn("kafka unreachable: serving anyway (events wait in the outbox); retrying relays and consumers", {
+          error: e instanceof Error ? e.message : String(e),
+          retryInMs: delayMs,
+        });
+        await stopAll().catch(() => undefined); // a relay started before the consumer failed: start afresh
+        await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+      }
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await stopAll();
   };
 }
 
