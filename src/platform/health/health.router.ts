@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { withTimeout } from "../async/with-timeout.js";
 import type { Logger } from "../logger/logger.js";
 
 /** A named readiness check: resolves when healthy, rejects with the reason otherwise. Only what serving needs. */
@@ -18,16 +19,6 @@ export interface HealthRouterOptions {
   /** At most one warning per failing check per this interval (a probe every few seconds must not flood the log). */
   readonly logIntervalMs?: number;
 }
-
-const withTimeout = <T>(p: Promise<T>, ms: number, name: string) => {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${name} did not answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-};
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 

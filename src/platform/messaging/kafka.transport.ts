@@ -1,4 +1,5 @@
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer, type LogEntry } from "kafkajs";
+import { withTimeout } from "../async/with-timeout.js";
 import type { Logger } from "../logger/logger.js";
 import type { ConsumerDescription, InboundMessage, MessageTransport, OutboundMessage, Subscription, TransportDescription } from "./transport.js";
 
@@ -173,10 +174,7 @@ export function createKafkaTransport(options: KafkaTransportOptions): MessageTra
       // Bounded: a consumer still restarting after a broker outage can wait forever in disconnect(). Shutdown then
       // goes on; the group rebalances the partitions away once the session times out.
       const bounded = async (what: string, p: Promise<unknown> | false | undefined) => {
-        if (!p) return;
-        const late = Symbol("late");
-        const timer = new Promise<typeof late>((resolve) => setTimeout(resolve, DISCONNECT_TIMEOUT_MS, late).unref());
-        if ((await Promise.race([p, timer])) === late) options.logger.warn(`kafka ${what} did not disconnect within ${DISCONNECT_TIMEOUT_MS} ms; stopping anyway`);
+        if (p) await withTimeout(p, DISCONNECT_TIMEOUT_MS, `kafka ${what} disconnect`).catch((e: Error) => options.logger.warn(`${e.message}; stopping anyway`));
       };
       await Promise.allSettled(consumers.map((c) => bounded("consumer", c.disconnect())));
       await Promise.allSettled([bounded("producer", producerConnected && producer.disconnect()), bounded("admin", adminConnected && admin.disconnect())]);
