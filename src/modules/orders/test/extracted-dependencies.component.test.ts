@@ -45,7 +45,7 @@ async function withServices(answer: Answer, run: (t: TestApp, calls: string[]) =
 
 const threeLines = async (t: TestApp) => {
   const lines = [];
-  for (let i = 1; i <= 3; i++) lines.push({ productId: await stockProduct(t, 10), quantity: i, unitPrice: 1 });
+  for (let i = 1; i <= 3; i++) lines.push({ productId: await stockProduct(t, 100), quantity: i, unitPrice: 1 });
   return lines;
 };
 
