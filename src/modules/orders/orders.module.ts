@@ -10,7 +10,7 @@ import type { UsersApi } from "../users/contracts/user.dto.js";
 import { ORDER_TOPICS } from "./contracts/order-events.contract.js";
 import { createOrderRepository } from "./data-access/order.repository.js";
 import { createChangeStatus } from "./domain/change-status.use-case.js";
-import { createOrderQueries } from "./domain/order-queries.js";
+import { createOrderQueries } from "./domain/order-queries.use-cases.js";
 import { createPlaceOrder } from "./domain/place-order.use-case.js";
 import { createStockResults } from "./domain/stock-results.use-case.js";
 import { ordersOpenApi } from "./contracts/orders.openapi.js";

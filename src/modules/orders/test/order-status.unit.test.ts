@@ -5,7 +5,7 @@ import { STOCK_REJECTED, STOCK_RESERVED } from "../../inventory/contracts/stock-
 import { ORDER_CANCELLED, ORDER_SHIPPED } from "../contracts/order-events.contract.js";
 import { createChangeStatus } from "../domain/change-status.use-case.js";
 import { createFakeOrderStore } from "../domain/fake-order.store.js";
-import { createOrderQueries } from "../domain/order-queries.js";
+import { createOrderQueries } from "../domain/order-queries.use-cases.js";
 import { createStockResults } from "../domain/stock-results.use-case.js";
 import { A, USER, anOrder, appError } from "./order-fixtures.js";
 
