@@ -6,11 +6,10 @@ import { ensureFlagsFile } from "./flags/local-flags.store.js";
 import { startProxyServer } from "./server/proxy.server.js";
 
 export { runFlagsCommand } from "./flags/flags.command.js";
-export { ProxyConfigError } from "./config/proxy.config.js";
 
 /**
  * Starts the Strangler proxy (the `proxy` role; also started in-process by the `all` role): validates the
- * environment and the route table (throws ProxyConfigError listing every problem), connects to Unleash
+ * environment and the route table (throws ConfigError listing every problem), connects to Unleash
  * (or the local flags file when UNLEASH_URL is unset) and listens on PORT (default 8000) for traffic and on
  * ADMIN_PORT (default 9000) for its internals (status page, /metrics, /health/details).
  * @example const proxy = await runProxy({ ...process.env, PORT: "0" }); … await proxy.close();

@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DEFAULT_ROUTES_FILE, loadProxyConfig, ProxyConfigError } from "../src/config/proxy.config.js";
+import { ConfigError } from "../../src/platform/config/load-env.js";
+import { DEFAULT_ROUTES_FILE, loadProxyConfig } from "../src/config/proxy.config.js";
 import { loadRouteTable, parseRouteTable } from "../src/config/routes-file.js";
 
 const problemsOf = (fn: () => unknown): string[] => {
   try {
     fn();
   } catch (e) {
-    assert.ok(e instanceof ProxyConfigError, `expected ProxyConfigError, got ${String(e)}`);
+    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
     return e.problems;
   }
   assert.fail("expected a configuration error");

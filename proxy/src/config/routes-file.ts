@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import Joi from "joi";
 import YAML from "yaml";
-import { ProxyConfigError, type BreakerSettings, type ProxyConfig, type UpstreamSettings } from "./proxy.config.js";
+import { ConfigError } from "../../../src/platform/config/load-env.js";
+import type { BreakerSettings, ProxyConfig, UpstreamSettings } from "./proxy.config.js";
 
 /** One resolved upstream: the monolith or an extracted service. */
 export interface UpstreamDefinition {
@@ -69,7 +70,7 @@ const schema = Joi.object({
 /**
  * Reads and validates the route table (YAML or JSON), resolving every upstream URL:
  * `MONOLITH_URL` / `<MODULE>_SERVICE_URL` from the environment win over the file, the file over built-in defaults.
- * Throws ProxyConfigError listing every problem.
+ * Throws ConfigError listing every problem.
  * @example const table = loadRouteTable(loadProxyConfig(process.env));
  */
 export function loadRouteTable(config: ProxyConfig): RouteTableDefinition {
@@ -77,14 +78,14 @@ export function loadRouteTable(config: ProxyConfig): RouteTableDefinition {
   try {
     raw = YAML.parse(readFileSync(config.routesFile, "utf8"));
   } catch (e) {
-    throw new ProxyConfigError([`ROUTES_FILE ${config.routesFile}: ${e instanceof Error ? e.message : String(e)}`]);
+    throw new ConfigError([`ROUTES_FILE ${config.routesFile}: ${e instanceof Error ? e.message : String(e)}`]);
   }
   return parseRouteTable(raw, config);
 }
 
 export function parseRouteTable(raw: unknown, config: ProxyConfig): RouteTableDefinition {
   const { error, value } = schema.validate(raw, { abortEarly: false });
-  if (error) throw new ProxyConfigError(error.details.map((d) => `${config.routesFile}: ${d.message}`));
+  if (error) throw new ConfigError(error.details.map((d) => `${config.routesFile}: ${d.message}`));
   const problems: string[] = [];
   const defaults = config.upstreamDefaults;
   const monolith: UpstreamDefinition = {
@@ -105,7 +106,7 @@ export function parseRouteTable(raw: unknown, config: ProxyConfig): RouteTableDe
     services.set(r.module, seen ?? upstream);
     routes.push({ prefix: r.prefix, module: r.module, flag: r.flag, description: r.description });
   }
-  if (problems.length) throw new ProxyConfigError(problems.map((p) => `${config.routesFile}: ${p}`));
+  if (problems.length) throw new ConfigError(problems.map((p) => `${config.routesFile}: ${p}`));
   return { monolith, services: [...services.values()], routes };
 }
 

@@ -1,4 +1,5 @@
-import { loadProxyConfig, ProxyConfigError } from "../config/proxy.config.js";
+import { ConfigError } from "../../../src/platform/config/load-env.js";
+import { loadProxyConfig } from "../config/proxy.config.js";
 import { loadRouteTable, type RouteDefinition } from "../config/routes-file.js";
 import { EXIT_OK, EXIT_USAGE, FlagsCommandError, type FlagStore } from "./flag-store.js";
 import { createLocalFlagStore } from "./local-flags.store.js";
@@ -67,7 +68,7 @@ export async function runFlagsCommand(args: string[], env: NodeJS.ProcessEnv, io
         throw new FlagsCommandError(`unknown command "${command}"\n${USAGE}`, EXIT_USAGE);
     }
   } catch (e) {
-    if (!(e instanceof FlagsCommandError || e instanceof ProxyConfigError)) throw e;
+    if (!(e instanceof FlagsCommandError || e instanceof ConfigError)) throw e;
     io.err(`strangler flags: ${e.message}`);
     return e instanceof FlagsCommandError ? e.exitCode : EXIT_USAGE;
   }
