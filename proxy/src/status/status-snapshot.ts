@@ -87,5 +87,3 @@ export function buildStatus(s: StatusSources, now = Date.now()) {
     upstreams: [upstream(s.monolith), ...s.services.map(upstream)],
   };
 }
-
-export type ProxyStatus = ReturnType<typeof buildStatus>;
