@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { readFileSync } from "node:fs";
+import { DEFAULT_MONOLITH_URL, DEFAULT_SERVICE_URLS } from "../../src/platform/config/default-endpoints.js";
 import { ConfigError } from "../../src/platform/config/load-env.js";
 import { DEFAULT_ROUTES_FILE, loadProxyConfig } from "../src/config/proxy.config.js";
 import { loadRouteTable, parseRouteTable } from "../src/config/routes-file.js";
@@ -77,6 +79,15 @@ describe("route table file", () => {
     const table = loadRouteTable(c);
     assert.equal(table.services.find((s) => s.name === "inventory")!.url, "http://10.0.0.2:9000");
     assert.equal(table.monolith.url, "http://10.0.0.1:9000");
+  });
+
+  it("when the packaged file names no URLs, then they come from the one defaults table, and a route's url wins over it", () => {
+    assert.doesNotMatch(readFileSync(DEFAULT_ROUTES_FILE, "utf8"), /^\s*url:/m);
+    const table = loadRouteTable(loadProxyConfig({}));
+    assert.equal(table.monolith.url, DEFAULT_MONOLITH_URL);
+    for (const s of table.services) assert.equal(s.url, DEFAULT_SERVICE_URLS[s.name]);
+    const own = parseRouteTable({ routes: [{ prefix: "/api/users", module: "users", flag: "f", url: "http://10.0.0.3:1" }] }, loadProxyConfig({}));
+    assert.equal(own.services[0]!.url, "http://10.0.0.3:1");
   });
 
   it("when a route overrides limits, then only that upstream changes; the env gives the defaults", () => {

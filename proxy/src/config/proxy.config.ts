@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Joi from "joi";
+import { DEFAULT_PORTS } from "../../../src/platform/config/default-endpoints.js";
 import { LOG_LEVEL, loadEnv, type EnvValues } from "../../../src/platform/config/load-env.js";
 
 /** The packaged route table proxy/routes.yaml, found from proxy/src/config and from dist/proxy/src/config. */
@@ -77,8 +78,8 @@ const requiredWithUnleash = (purpose: "proxy" | "flags", message: string) =>
   });
 
 const schema = Joi.object({
-  PORT: Joi.number().port().default(8000),
-  ADMIN_PORT: Joi.number().port().default(9000),
+  PORT: Joi.number().port().default(DEFAULT_PORTS.proxy),
+  ADMIN_PORT: Joi.number().port().default(DEFAULT_PORTS.proxyAdmin),
   HOST: Joi.string().hostname().default("0.0.0.0"),
   LOG_LEVEL,
   ROUTES_FILE: Joi.string().default(DEFAULT_ROUTES_FILE),

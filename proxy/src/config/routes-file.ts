@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import Joi from "joi";
 import YAML from "yaml";
+import { DEFAULT_MONOLITH_URL, DEFAULT_SERVICE_URLS } from "../../../src/platform/config/default-endpoints.js";
 import { ConfigError } from "../../../src/platform/config/load-env.js";
 import type { BreakerSettings, ProxyConfig, UpstreamSettings } from "./proxy.config.js";
 
@@ -24,14 +25,6 @@ export interface RouteTableDefinition {
   readonly services: readonly UpstreamDefinition[];
   readonly routes: readonly RouteDefinition[];
 }
-
-/** Used when neither `<MODULE>_SERVICE_URL` nor the file gives a URL. */
-const BUILT_IN_SERVICE_URLS: Record<string, string> = {
-  users: "http://127.0.0.1:8081",
-  inventory: "http://127.0.0.1:8082",
-  orders: "http://127.0.0.1:8083",
-};
-const DEFAULT_MONOLITH_URL = "http://127.0.0.1:8080";
 
 const url = Joi.string().uri({ scheme: ["http", "https"] });
 const breaker = Joi.object({
@@ -69,7 +62,8 @@ const schema = Joi.object({
 
 /**
  * Reads and validates the route table (YAML or JSON), resolving every upstream URL:
- * `MONOLITH_URL` / `<MODULE>_SERVICE_URL` from the environment win over the file, the file over built-in defaults.
+ * `MONOLITH_URL` / `<MODULE>_SERVICE_URL` from the environment win over the file, the file over the defaults of
+ * src/platform/config/default-endpoints.ts.
  * Throws ConfigError listing every problem.
  * @example const table = loadRouteTable(loadProxyConfig(process.env));
  */
@@ -97,7 +91,7 @@ export function parseRouteTable(raw: unknown, config: ProxyConfig): RouteTableDe
   const routes: RouteDefinition[] = [];
   for (const r of value.routes) {
     if (r.module === "monolith" || r.module === "proxy") problems.push(`route ${r.prefix}: module name "${r.module}" is reserved`);
-    const serviceUrl = config.serviceUrls[r.module] ?? r.url ?? BUILT_IN_SERVICE_URLS[r.module];
+    const serviceUrl = config.serviceUrls[r.module] ?? r.url ?? DEFAULT_SERVICE_URLS[r.module];
     if (!serviceUrl) problems.push(`route ${r.prefix}: no URL for module "${r.module}" (set ${envName(r.module)} or "url" in the routes file)`);
     const upstream: UpstreamDefinition = { name: r.module, url: serviceUrl ?? "", settings: merge(defaults, r) };
     const seen = services.get(r.module);
