@@ -17,11 +17,11 @@ const problemsOf = (fn: () => unknown): string[] => {
 };
 
 describe("proxy configuration", () => {
-  it("when nothing is set, then the documented defaults apply (port 8000, embedded flags, packaged routes)", () => {
+  it("when nothing is set, then the documented defaults apply (port 8000, file flags, packaged routes)", () => {
     const c = loadProxyConfig({});
     assert.equal(c.port, 8000);
     assert.equal(c.adminPort, 9000);
-    assert.equal(c.flags.mode, "embedded");
+    assert.equal(c.flags.mode, "file");
     assert.equal(c.flags.refreshMs, 500);
     assert.equal(c.flags.environment, "development");
     assert.equal(c.flags.project, "default");
@@ -56,7 +56,7 @@ describe("proxy configuration", () => {
   });
 
   it("when values are empty strings, then they count as unset", () => {
-    assert.equal(loadProxyConfig({ PORT: "", UNLEASH_URL: "" }).flags.mode, "embedded");
+    assert.equal(loadProxyConfig({ PORT: "", UNLEASH_URL: "" }).flags.mode, "file");
   });
 });
 

@@ -14,7 +14,7 @@ const USAGE = `usage: strangler <role> [args]
   monolith                     users, inventory and orders in one process (:8080)
   service <users|inventory|orders>   one module alone (:8081 / :8082 / :8083)
   proxy                        the Strangler Fig proxy (:8000; status page, /metrics on admin :9000)
-  flags <list|init|set <route> <percent>|on <route>|off <route>>   route flags (Unleash, or the local flags file)
+  flags <list|init|set <route> <percent>|on <route>|off <route>>   route flags (Unleash, or the flags file)
   token --role <staff|customer> [--sub ID] [--expires 12h]         print a signed JWT
   migrate                      apply prisma/migrations to DATABASE_URL (what prisma migrate deploy does)
 PORT overrides a server role's port; every setting is an environment variable (see README).`;

@@ -31,8 +31,8 @@ export interface UpstreamSettings {
 }
 
 export interface FlagsConfig {
-  /** `unleash` when UNLEASH_URL is set, else `embedded` (local flags file in Unleash's feature format). */
-  readonly mode: "unleash" | "embedded";
+  /** `unleash` when UNLEASH_URL is set, else `file` (the flags file FLAGS_FILE, in Unleash's feature format). */
+  readonly mode: "unleash" | "file";
   readonly unleashUrl?: string;
   readonly apiToken?: string;
   readonly adminToken?: string;
@@ -143,7 +143,7 @@ function toProxyConfig(v: EnvValues): ProxyConfig {
     monolithUrl: v.MONOLITH_URL,
     serviceUrls,
     flags: {
-      mode: v.UNLEASH_URL ? "unleash" : "embedded",
+      mode: v.UNLEASH_URL ? "unleash" : "file",
       unleashUrl: v.UNLEASH_URL,
       apiToken: v.UNLEASH_API_TOKEN,
       adminToken: v.UNLEASH_ADMIN_TOKEN,

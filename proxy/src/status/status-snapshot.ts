@@ -1,4 +1,4 @@
-import type { FlagSource } from "../flags/flag-source.js";
+import type { FlagSource } from "../flags/runtime/flag-source.js";
 import type { TrafficWindow } from "../observability/traffic-window.js";
 import type { CompiledRoute } from "../routing/route-table.js";
 import type { Upstream } from "../upstream/upstream.js";
