@@ -5,15 +5,18 @@ import { ConfigError as AppConfigError, loadConfig } from "../config/config.js";
 import { ConfigError, loadEnv, loadLogLevel } from "../config/load-env.js";
 import { loadProxyConfig } from "../../../proxy/src/config/proxy.config.js";
 
-const problemsOf = (fn: () => unknown): string[] => {
+const thrownBy = (fn: () => unknown): unknown => {
   try {
-    fn();
+    return void fn();
   } catch (e) {
-    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
-    return e.problems;
+    return e;
   }
-  assert.fail("expected ConfigError");
 };
+function problemsOf(fn: () => unknown): string[] {
+  const error = thrownBy(fn);
+  assert.ok(error instanceof ConfigError, `expected ConfigError, got ${String(error)}`);
+  return error.problems;
+}
 
 describe("loadEnv (the one config loader of the app and the proxy)", () => {
   const schema = Joi.object({ A: Joi.number().integer().required(), B: Joi.string().default("b") }).unknown(true);
