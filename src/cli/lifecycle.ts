@@ -16,13 +16,16 @@ export interface RunningRole {
 export async function runUntilSignal(name: string, logLevel: string, start: (logger: Logger) => Promise<RunningRole>): Promise<number> {
   const logger = createLogger({ level: logLevel, service: `strangler-${name}` });
   installProcessErrorHandlers(logger);
+  // Listening before the start: a SIGTERM while the role starts stops it gracefully once started (not Node's default kill).
+  const stop = stopSignal(logger);
   let running: RunningRole;
   try {
     running = await start(logger);
   } catch (e) {
+    stop.cancel();
     return reportStartupFailure(e, logger);
   }
-  await untilSignal(logger);
+  await stop.received;
   running.drain();
   await drainFor(running.drainMs, logger);
   await running.close();
@@ -40,13 +43,17 @@ async function drainFor(ms: number, logger: Logger): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function untilSignal(logger: Logger): Promise<void> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
+/** The first SIGTERM/SIGINT (`received`); `cancel()` stops listening. */
+function stopSignal(logger: Logger): { received: Promise<void>; cancel(): void } {
+  let onSignal: (signal: NodeJS.Signals) => void = () => {};
+  const cancel = () => void process.off("SIGTERM", onSignal).off("SIGINT", onSignal);
+  const received = new Promise<void>((resolve) => {
+    onSignal = (signal) => {
       logger.info("shutting down", { signal });
-      process.off("SIGTERM", onSignal).off("SIGINT", onSignal);
+      cancel();
       resolve();
     };
-    process.on("SIGTERM", onSignal).on("SIGINT", onSignal);
   });
+  process.on("SIGTERM", onSignal).on("SIGINT", onSignal);
+  return { received, cancel };
 }

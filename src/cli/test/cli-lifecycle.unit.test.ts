@@ -59,7 +59,7 @@ describe("strangler CLI lifecycle", () => {
     }
   });
 
-  it("when the proxy role gets SIGTERM, then it drains, closes and exits 0 through the one lifecycle", async () => {
+  it("when the proxy role gets SIGTERM, even as it is still starting, then it drains, closes and exits 0 through the one lifecycle", async () => {
     const r = await cli(["proxy"], { ...base, LOG_LEVEL: "info", SHUTDOWN_DRAIN_MS: "200" }, (out, kill) => {
       if (out.includes('"proxy listening"')) kill();
     });
