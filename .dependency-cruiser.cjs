@@ -31,6 +31,13 @@ module.exports = {
       to: { path: "^src/(modules|roles)/" },
     },
     {
+      name: "proxy-request-path-not-to-flags-admin",
+      comment: "Flag evaluation on the request path (flags/runtime and the proxy server) never loads the `strangler flags` CLI or its stores",
+      severity: "error",
+      from: { path: "^proxy/src/(flags/runtime|request|routing|upstream|fallback|server|status|observability)/" },
+      to: { path: "^proxy/src/flags/admin/" },
+    },
+    {
       name: "prisma-only-in-data-access-and-platform",
       comment: "Prisma (client, generated code, adapters) only in data-access/ and src/platform/",
       severity: "error",

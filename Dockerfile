@@ -1,5 +1,5 @@
 # One image for every role: `docker run -p 8000:8000 strangler` starts the `all` role on embedded
-# defaults (PGlite in /data, in-process events, local flags file). Any role/setting: args and env, e.g.
+# defaults (PGlite in /data, in-process events, flags file). Any role/setting: args and env, e.g.
 #   docker run -e DATABASE_URL=postgres://… strangler service users
 # The build logic lives in scripts/build.sh, which CI also runs natively; scripts/smoke-image.sh starts
 # the result with the ENTRYPOINT/CMD/ENV below (it reads them from this file).

@@ -1,17 +1,16 @@
 import { createLogger, type Logger } from "../../src/platform/logger/logger.js";
 import { loadProxyConfig } from "./config/proxy.config.js";
 import { loadRouteTable } from "./config/routes-file.js";
-import { createFlagSource } from "./flags/flag-source.js";
-import { ensureFlagsFile } from "./flags/local-flags.store.js";
+import { ensureFlagsFile } from "./flags/admin/file-flag.store.js";
+import { createFlagSource } from "./flags/runtime/flag-source.js";
 import { startProxyServer } from "./server/proxy.server.js";
 
-export { runFlagsCommand } from "./flags/flags.command.js";
-export { ProxyConfigError } from "./config/proxy.config.js";
+export { runFlagsCommand } from "./flags/admin/flags.command.js";
 
 /**
  * Starts the Strangler proxy (the `proxy` role; also started in-process by the `all` role): validates the
- * environment and the route table (throws ProxyConfigError listing every problem), connects to Unleash
- * (or the local flags file when UNLEASH_URL is unset) and listens on PORT (default 8000) for traffic and on
+ * environment and the route table (throws ConfigError listing every problem), connects to Unleash
+ * (or the flags file when UNLEASH_URL is unset) and listens on PORT (default 8000) for traffic and on
  * ADMIN_PORT (default 9000) for its internals (status page, /metrics, /health/details).
  * @example const proxy = await runProxy({ ...process.env, PORT: "0" }); … await proxy.close();
  */
@@ -22,7 +21,7 @@ export async function runProxy(
   const config = loadProxyConfig(env);
   const table = loadRouteTable(config);
   const log = logger ?? createLogger({ level: config.logLevel, service: "proxy" });
-  if (config.flags.mode === "embedded") ensureFlagsFile(config.flags.flagsFile, table.routes);
+  if (config.flags.mode === "file") ensureFlagsFile(config.flags.flagsFile, table.routes);
   const flags = await createFlagSource(config.flags, log);
   try {
     const running = await startProxyServer(config, table, flags, log);

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { Unleash } from "unleash-client";
-import { createFlagDecider } from "../src/flags/flag-decider.js";
-import { destroyQuietly } from "../src/flags/flag-source.js";
+import { createFlagDecider } from "../src/flags/runtime/flag-decider.js";
+import { destroyQuietly } from "../src/flags/runtime/flag-source.js";
 import { rolloutStrategy, type FlagFeature } from "../src/flags/flags-file.js";
-import { StaticFlagRepository } from "../src/flags/static-flag.repository.js";
+import { FlagRepository } from "../src/flags/runtime/flag.repository.js";
 
 // The decision is evaluated by the real unleash-client SDK (flexibleRollout, murmur3 bucketing) over
 // feature definitions in Unleash's own format — the same code path as with a server, minus the network.
@@ -14,8 +14,8 @@ const clients: Unleash[] = [];
 after(() => clients.forEach(destroyQuietly));
 
 async function deciderFor(features: FlagFeature[] | undefined) {
-  const repository = new StaticFlagRepository(features ?? []);
-  const unleash = new Unleash({ appName: "unit", url: "http://embedded.invalid/api/", repository, disableMetrics: true, skipInstanceCountWarning: true, disableAutoStart: true });
+  const repository = new FlagRepository(features ?? []);
+  const unleash = new Unleash({ appName: "unit", url: "http://flags-file.invalid/api/", repository, disableMetrics: true, skipInstanceCountWarning: true, disableAutoStart: true });
   clients.push(unleash);
   let ready = false;
   unleash.on("ready", () => (ready = true));

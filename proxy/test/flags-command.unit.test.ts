@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { runFlagsCommand } from "../src/flags/flags.command.js";
+import { runFlagsCommand } from "../src/flags/admin/flags.command.js";
 import { summarizeFlag } from "../src/flags/flags-file.js";
 
-// Embedded mode (no UNLEASH_URL): the commands edit the local flags file in Unleash's feature format.
+// File mode (no UNLEASH_URL): the commands edit the flags file in Unleash's feature format.
 const dir = mkdtempSync(path.join(tmpdir(), "strangler-flags-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const env = { DATA_DIR: dir };
@@ -20,7 +20,7 @@ async function run(...args: string[]) {
 }
 const feature = (name: string) => JSON.parse(readFileSync(flagsFile, "utf8")).features.find((f: { name: string }) => f.name === name);
 
-describe("strangler flags (local flags file)", () => {
+describe("strangler flags (flags file)", () => {
   it("init creates every route flag off at 0 %, and is idempotent", async () => {
     const first = await run("init");
     assert.equal(first.code, 0, first.err);
@@ -32,6 +32,7 @@ describe("strangler flags (local flags file)", () => {
   it("set <module> <percent> enables the flag with a sticky flexibleRollout at that percent", async () => {
     const r = await run("set", "inventory", "50");
     assert.equal(r.code, 0, r.err);
+    assert.ok(r.out.startsWith(`inventory: strangler.inventory on at 50% in the flags file ${flagsFile};`), r.out);
     const f = feature("strangler.inventory");
     assert.equal(f.enabled, true);
     assert.deepEqual(f.strategies, [{ name: "flexibleRollout", constraints: [], parameters: { rollout: "50", stickiness: "default", groupId: "strangler.inventory" } }]);

@@ -1,24 +1,27 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DEFAULT_ROUTES_FILE, loadProxyConfig, ProxyConfigError } from "../src/config/proxy.config.js";
+import { readFileSync } from "node:fs";
+import { DEFAULT_MONOLITH_URL, DEFAULT_SERVICE_URLS } from "../../src/platform/config/default-endpoints.js";
+import { ConfigError } from "../../src/platform/config/load-env.js";
+import { DEFAULT_ROUTES_FILE, loadProxyConfig } from "../src/config/proxy.config.js";
 import { loadRouteTable, parseRouteTable } from "../src/config/routes-file.js";
 
 const problemsOf = (fn: () => unknown): string[] => {
   try {
     fn();
   } catch (e) {
-    assert.ok(e instanceof ProxyConfigError, `expected ProxyConfigError, got ${String(e)}`);
+    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
     return e.problems;
   }
   assert.fail("expected a configuration error");
 };
 
 describe("proxy configuration", () => {
-  it("when nothing is set, then the documented defaults apply (port 8000, embedded flags, packaged routes)", () => {
+  it("when nothing is set, then the documented defaults apply (port 8000, file flags, packaged routes)", () => {
     const c = loadProxyConfig({});
     assert.equal(c.port, 8000);
     assert.equal(c.adminPort, 9000);
-    assert.equal(c.flags.mode, "embedded");
+    assert.equal(c.flags.mode, "file");
     assert.equal(c.flags.refreshMs, 500);
     assert.equal(c.flags.environment, "development");
     assert.equal(c.flags.project, "default");
@@ -53,7 +56,7 @@ describe("proxy configuration", () => {
   });
 
   it("when values are empty strings, then they count as unset", () => {
-    assert.equal(loadProxyConfig({ PORT: "", UNLEASH_URL: "" }).flags.mode, "embedded");
+    assert.equal(loadProxyConfig({ PORT: "", UNLEASH_URL: "" }).flags.mode, "file");
   });
 });
 
@@ -76,6 +79,15 @@ describe("route table file", () => {
     const table = loadRouteTable(c);
     assert.equal(table.services.find((s) => s.name === "inventory")!.url, "http://10.0.0.2:9000");
     assert.equal(table.monolith.url, "http://10.0.0.1:9000");
+  });
+
+  it("when the packaged file names no URLs, then they come from the one defaults table, and a route's url wins over it", () => {
+    assert.doesNotMatch(readFileSync(DEFAULT_ROUTES_FILE, "utf8"), /^\s*url:/m);
+    const table = loadRouteTable(loadProxyConfig({}));
+    assert.equal(table.monolith.url, DEFAULT_MONOLITH_URL);
+    for (const s of table.services) assert.equal(s.url, DEFAULT_SERVICE_URLS[s.name]);
+    const own = parseRouteTable({ routes: [{ prefix: "/api/users", module: "users", flag: "f", url: "http://10.0.0.3:1" }] }, loadProxyConfig({}));
+    assert.equal(own.services[0]!.url, "http://10.0.0.3:1");
   });
 
   it("when a route overrides limits, then only that upstream changes; the env gives the defaults", () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { runFlagsCommand } from "../src/flags/flags.command.js";
+import { runFlagsCommand } from "../src/flags/admin/flags.command.js";
 import { runLoad, send, waitUntil, type Reply } from "./helpers/http-client.js";
 import { removeDir, startTestProxy, testProxyEnv, type TestProxy } from "./helpers/test-proxy.js";
 import { startUpstream, type UpstreamProcess } from "./helpers/upstream-process.js";

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { runFlagsCommand } from "../src/flags/flags.command.js";
+import { runFlagsCommand } from "../src/flags/admin/flags.command.js";
 import { send, stickyCookieOf, waitUntil } from "./helpers/http-client.js";
 import { removeDir, startTestProxy, testProxyEnv, type TestProxy } from "./helpers/test-proxy.js";
 import { startUpstream, type UpstreamProcess } from "./helpers/upstream-process.js";
 
-// Embedded flags (no UNLEASH_URL): the proxy reads DATA_DIR/flags.json; `strangler flags` edits it.
+// File flags (no UNLEASH_URL): the proxy reads DATA_DIR/flags.json; `strangler flags` edits it.
 // Upstreams are real processes (stand-ins naming themselves); the proxy runs in-process via runProxy.
 let monolith: UpstreamProcess;
 let inventory: UpstreamProcess;
@@ -31,7 +31,7 @@ after(async () => {
   if (proxy) removeDir(proxy.dataDir);
 });
 
-describe("proxy routing with embedded flags", () => {
+describe("proxy routing with the flags file", () => {
   it("when a route's flag is off, then the monolith answers, tagged with X-Upstream, a request id and X-Forwarded-*", async () => {
     const r = await send(`${proxy.url}/api/inventory/check?productId=p1`, { headers: { host: "shop.example:8000" } });
     assert.equal(r.status, 200);
@@ -63,7 +63,7 @@ describe("proxy routing with embedded flags", () => {
   it("when the flags file is changed with `strangler flags set`, then traffic moves within about a second", async () => {
     await setRollout("inventory", 100);
     const ms = await waitUntil(async () => (await upstreamOf("/api/inventory/check")) === "inventory", 3_000);
-    console.log(`# embedded flags: file change → traffic moved in ${Math.round(ms)} ms`);
+    console.log(`# flags file: change → traffic moved in ${Math.round(ms)} ms`);
     assert.ok(ms < 1_500, `took ${ms} ms`);
     assert.equal((await send(`${proxy.url}/api/inventory/check`)).json().upstream, "inventory");
   });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { runFlagsCommand } from "../src/flags/flags.command.js";
+import { runFlagsCommand } from "../src/flags/admin/flags.command.js";
 import { runLoad, send, waitUntil } from "./helpers/http-client.js";
 import { removeDir, startTestProxy, testProxyEnv, type TestProxy } from "./helpers/test-proxy.js";
 import { deleteFlags, ensureUnleash, startUnleash, stopUnleash, UNLEASH, unleashHealthy } from "./helpers/unleash-server.js";

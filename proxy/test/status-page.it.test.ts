@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser } from "playwright-core";
-import { runFlagsCommand } from "../src/flags/flags.command.js";
+import { runFlagsCommand } from "../src/flags/admin/flags.command.js";
 import { runLoad, send, waitUntil } from "./helpers/http-client.js";
 import { removeDir, startTestProxy, testProxyEnv, type TestProxy } from "./helpers/test-proxy.js";
 import { startUpstream, type UpstreamProcess } from "./helpers/upstream-process.js";
@@ -64,7 +64,7 @@ describe("status page", () => {
     const upstreamText = await page.$eval("#upstreams", (t) => (t as HTMLElement).innerText.replace(/\s+/g, " "));
     assert.match(upstreamText, /monolith .*healthy/);
     assert.match(upstreamText, /orders .*down .*open/);
-    assert.match(await page.$eval("#flags", (e) => e.textContent ?? ""), /embedded .*loaded/);
+    assert.match(await page.$eval("#flags", (e) => e.textContent ?? ""), /file .*loaded/);
     mkdirSync(new URL("../../reports/", import.meta.url), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     console.log(`# screenshot: ${SCREENSHOT}`);

@@ -1,17 +1,20 @@
-import { ConfigError, loadConfig, type AppConfig } from "../platform/config/config.js";
-import { createLogger, type Logger } from "../platform/logger/logger.js";
-import { createRuntime } from "../roles/runtime.js";
+import { loadConfig } from "../platform/config/config.js";
+import { loadLogLevel } from "../platform/config/load-env.js";
+import { reportStartupFailure } from "../platform/errors/process-errors.js";
+import type { Logger } from "../platform/logger/logger.js";
+import { createRuntime, type Runtime } from "../roles/runtime.js";
 import { MODULE_NAMES, startAll, startMonolith, startService, type ModuleName, type StartedRole } from "../roles/roles.js";
 import { runMigrate } from "./migrate.command.js";
 import { runToken } from "./token.command.js";
-import { runFlags, runProxyRole, type RunningProxyRole } from "./proxy.command.js";
+import { runUntilSignal } from "./lifecycle.js";
+import { runFlags, runProxyRole } from "./proxy.command.js";
 
 const USAGE = `usage: strangler <role> [args]
   all                          proxy :8000 (admin :9000) + monolith :8080 + users :8081 + inventory :8082 + orders :8083 (npm start, docker run)
   monolith                     users, inventory and orders in one process (:8080)
   service <users|inventory|orders>   one module alone (:8081 / :8082 / :8083)
   proxy                        the Strangler Fig proxy (:8000; status page, /metrics on admin :9000)
-  flags <list|init|set <route> <percent>|on <route>|off <route>>   route flags (Unleash, or the local flags file)
+  flags <list|init|set <route> <percent>|on <route>|off <route>>   route flags (Unleash, or the flags file)
   token --role <staff|customer> [--sub ID] [--expires 12h]         print a signed JWT
   migrate                      apply prisma/migrations to DATABASE_URL (what prisma migrate deploy does)
 PORT overrides a server role's port; every setting is an environment variable (see README).`;
@@ -20,16 +23,16 @@ async function main(argv: string[]): Promise<number> {
   const [role, ...args] = argv;
   switch (role) {
     case "monolith":
-      return serve("monolith", (rt) => startMonolith(rt));
+      return serveApp("monolith", (rt) => startMonolith(rt));
     case "service": {
       const name = args[0] as ModuleName;
       if (!MODULE_NAMES.includes(name)) return usageError(`service needs one of: ${MODULE_NAMES.join(", ")}`);
-      return serve(`service-${name}`, (rt) => startService(rt, name));
+      return serveApp(`service-${name}`, (rt) => startService(rt, name));
     }
     case "all":
-      return serve("all", async (rt, logger) => {
+      return serveApp("all", async (rt, logger) => {
         const started = await startAll(rt);
-        const proxy = await runProxyRole({ ...process.env, PORT: process.env.PORT ?? "8000" }, logger);
+        const proxy = await runProxyRole(process.env, logger); // PORT (default 8000) is the proxy's here
         return {
           ...started,
           drain: () => (proxy.drain(), started.drain()),
@@ -37,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
         };
       });
     case "proxy":
-      return runUntilSignal("proxy", (logger) => runProxyRole(process.env, logger));
+      return runUntilSignal("proxy", loadLogLevel(process.env), (logger) => runProxyRole(process.env, logger));
     case "flags":
       return runFlags(args, process.env);
     case "token":
@@ -60,71 +63,26 @@ function usageError(message: string): number {
   return 2;
 }
 
-function withConfig(): AppConfig {
-  return loadConfig(process.env);
-}
-
-/** Starts a server role on a fresh runtime and keeps it up until SIGTERM/SIGINT, then shuts down gracefully. */
-async function serve(name: string, start: (rt: Awaited<ReturnType<typeof createRuntime>>, logger: Logger) => Promise<StartedRole>): Promise<number> {
-  const config = withConfig();
-  const logger = createLogger({ level: config.logLevel, service: `strangler-${name}` });
-  installProcessHandlers(logger);
-  const rt = await createRuntime(config, logger);
-  let role: StartedRole;
-  try {
-    role = await start(rt, logger);
-  } catch (e) {
-    await rt.close().catch(() => {});
-    throw e;
-  }
-  await untilSignal(logger);
-  rt.beginShutdown();
-  role.drain();
-  await drainFor(config.shutdownDrainMs, logger);
-  await role.stop(config.shutdownTimeoutMs);
-  await rt.close();
-  logger.info("stopped");
-  return 0;
-}
-
-async function runUntilSignal(name: string, start: (logger: Logger) => Promise<RunningProxyRole>): Promise<number> {
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? "info", service: `strangler-${name}` });
-  installProcessHandlers(logger);
-  const running = await start(logger);
-  await untilSignal(logger);
-  running.drain();
-  await drainFor(running.drainMs, logger);
-  await running.close();
-  logger.info("stopped");
-  return 0;
-}
-
 /**
- * The drain delay of a rolling update: /ready already answers 503 and responses close their connections, so the
- * endpoint leaves the Service and clients reconnect elsewhere while this process still serves what reaches it.
+ * A role of the app on a fresh runtime: validated config (LOG_LEVEL included), then the one lifecycle. SIGTERM:
+ * /ready fails and connections close (drain), then servers, messaging and the runtime stop.
  */
-async function drainFor(ms: number, logger: Logger): Promise<void> {
-  if (ms <= 0) return;
-  logger.info("draining: not ready, still serving, connections close after each response", { drainMs: ms });
-  await new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function untilSignal(logger: Logger): Promise<void> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      logger.info("shutting down", { signal });
-      process.off("SIGTERM", onSignal).off("SIGINT", onSignal);
-      resolve();
+function serveApp(name: string, start: (rt: Runtime, logger: Logger) => Promise<StartedRole>): Promise<number> {
+  const config = loadConfig(process.env);
+  return runUntilSignal(name, config.logLevel, async (logger) => {
+    const rt = await createRuntime(config, logger);
+    let role: StartedRole;
+    try {
+      role = await start(rt, logger);
+    } catch (e) {
+      await rt.close().catch(() => {});
+      throw e;
+    }
+    return {
+      drainMs: config.shutdownDrainMs,
+      drain: () => (rt.beginShutdown(), role.drain()),
+      close: async () => (await role.stop(config.shutdownTimeoutMs), await rt.close()),
     };
-    process.on("SIGTERM", onSignal).on("SIGINT", onSignal);
-  });
-}
-
-function installProcessHandlers(logger: Logger) {
-  process.on("unhandledRejection", (reason) => logger.error("unhandled rejection", { error: reason instanceof Error ? reason.stack : String(reason) }));
-  process.on("uncaughtException", (e) => {
-    logger.error("uncaught exception, exiting", { error: e.stack });
-    process.exit(1);
   });
 }
 
@@ -132,9 +90,8 @@ main(process.argv.slice(2)).then(
   // A finished command exits now: a library timer must not keep it alive (Prisma's schema engine leaves its 10 s
   // advisory-lock timeout running after `migrate`). Writes to stdout/stderr are synchronous here, nothing is cut.
   (code) => process.exit(code),
+  // Before any logger exists (invalid configuration, LOG_LEVEL included): the readable list on stderr.
   (e) => {
-    if (e instanceof ConfigError) console.error(`strangler: ${e.message}`);
-    else console.error(`strangler: ${e instanceof Error ? e.message : String(e)}`);
-    process.exitCode = 1;
+    process.exitCode = reportStartupFailure(e);
   },
 );

@@ -1,3 +1,4 @@
+import { DEFAULT_PORTS } from "../platform/config/default-endpoints.js";
 import { describeOutbox } from "../platform/outbox/outbox.js";
 import type { RunningServer } from "../platform/server/start-server.js";
 import type { Runtime } from "./runtime.js";
@@ -5,7 +6,7 @@ import { ensureTopics } from "./runtime.js";
 import { serveModules } from "./serve.js";
 import { wireModules, type Modules } from "./wire-modules.js";
 
-export const DEFAULT_PORTS = { proxy: 8000, monolith: 8080, users: 8081, inventory: 8082, orders: 8083 } as const;
+export { DEFAULT_PORTS };
 export type ModuleName = "users" | "inventory" | "orders";
 export const MODULE_NAMES: readonly ModuleName[] = ["users", "inventory", "orders"];
 

@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Joi from "joi";
-import { deepFreeze } from "../../../src/platform/config/deep-freeze.js";
+import { DEFAULT_PORTS } from "../../../src/platform/config/default-endpoints.js";
+import { LOG_LEVEL, loadEnv, type EnvValues } from "../../../src/platform/config/load-env.js";
 
 /** The packaged route table proxy/routes.yaml, found from proxy/src/config and from dist/proxy/src/config. */
 export const DEFAULT_ROUTES_FILE = packagedRoutesFile();
@@ -30,8 +31,8 @@ export interface UpstreamSettings {
 }
 
 export interface FlagsConfig {
-  /** `unleash` when UNLEASH_URL is set, else `embedded` (local flags file in Unleash's feature format). */
-  readonly mode: "unleash" | "embedded";
+  /** `unleash` when UNLEASH_URL is set, else `file` (the flags file FLAGS_FILE, in Unleash's feature format). */
+  readonly mode: "unleash" | "file";
   readonly unleashUrl?: string;
   readonly apiToken?: string;
   readonly adminToken?: string;
@@ -77,10 +78,10 @@ const requiredWithUnleash = (purpose: "proxy" | "flags", message: string) =>
   });
 
 const schema = Joi.object({
-  PORT: Joi.number().port().default(8000),
-  ADMIN_PORT: Joi.number().port().default(9000),
+  PORT: Joi.number().port().default(DEFAULT_PORTS.proxy),
+  ADMIN_PORT: Joi.number().port().default(DEFAULT_PORTS.proxyAdmin),
   HOST: Joi.string().hostname().default("0.0.0.0"),
-  LOG_LEVEL: Joi.string().valid("error", "warn", "info", "http", "verbose", "debug", "silly").default("info"),
+  LOG_LEVEL,
   ROUTES_FILE: Joi.string().default(DEFAULT_ROUTES_FILE),
   MONOLITH_URL: url,
   UNLEASH_URL: url,
@@ -111,23 +112,18 @@ const schema = Joi.object({
   .pattern(/^[A-Z][A-Z0-9_]*_SERVICE_URL$/, url)
   .unknown(true);
 
-export class ProxyConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid proxy configuration:\n  - ${problems.join("\n  - ")}`);
-    this.name = "ProxyConfigError";
-  }
-}
-
 /**
- * Validates the proxy's environment (empty strings count as unset) and returns a frozen config.
+ * Validates the proxy's environment (loadEnv: empty strings count as unset) and returns a frozen config;
+ * throws ConfigError listing every problem.
  * @example const config = loadProxyConfig({ PORT: "8000", UNLEASH_URL: "http://127.0.0.1:4242/api", UNLEASH_API_TOKEN: "…" });
  */
 export function loadProxyConfig(env: NodeJS.ProcessEnv = process.env, purpose: "proxy" | "flags" = "proxy"): ProxyConfig {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const { error, value: v } = schema.validate(cleaned, { abortEarly: false, convert: true, context: { purpose } });
-  if (error) throw new ProxyConfigError(error.details.map((d) => d.message));
+  return loadEnv(schema, env, toProxyConfig, { context: { purpose } });
+}
+
+function toProxyConfig(v: EnvValues): ProxyConfig {
   const serviceUrls: Record<string, string> = {};
-  for (const [key, value] of Object.entries(v as Record<string, unknown>)) {
+  for (const [key, value] of Object.entries(v)) {
     const m = /^([A-Z][A-Z0-9_]*)_SERVICE_URL$/.exec(key);
     if (m && typeof value === "string") serviceUrls[m[1]!.toLowerCase().replaceAll("_", "-")] = value;
   }
@@ -138,7 +134,7 @@ export function loadProxyConfig(env: NodeJS.ProcessEnv = process.env, purpose: "
     volumeThreshold: v.BREAKER_VOLUME_THRESHOLD,
     rollingWindowMs: v.BREAKER_ROLLING_WINDOW_MS,
   };
-  return deepFreeze({
+  return {
     port: v.PORT,
     adminPort: v.ADMIN_PORT,
     host: v.HOST,
@@ -147,7 +143,7 @@ export function loadProxyConfig(env: NodeJS.ProcessEnv = process.env, purpose: "
     monolithUrl: v.MONOLITH_URL,
     serviceUrls,
     flags: {
-      mode: v.UNLEASH_URL ? "unleash" : "embedded",
+      mode: v.UNLEASH_URL ? "unleash" : "file",
       unleashUrl: v.UNLEASH_URL,
       apiToken: v.UNLEASH_API_TOKEN,
       adminToken: v.UNLEASH_ADMIN_TOKEN,
@@ -166,6 +162,6 @@ export function loadProxyConfig(env: NodeJS.ProcessEnv = process.env, purpose: "
     healthTimeoutMs: v.HEALTH_TIMEOUT_MS,
     replayBodyMaxBytes: v.REPLAY_BODY_MAX_BYTES,
     cookie: { name: v.STICKY_COOKIE_NAME, secure: v.STICKY_COOKIE_SECURE, maxAgeS: v.STICKY_COOKIE_MAX_AGE_S },
-  } satisfies ProxyConfig);
+  };
 }
 

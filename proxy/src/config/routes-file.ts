@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import Joi from "joi";
 import YAML from "yaml";
-import { ProxyConfigError, type BreakerSettings, type ProxyConfig, type UpstreamSettings } from "./proxy.config.js";
+import { DEFAULT_MONOLITH_URL, DEFAULT_SERVICE_URLS } from "../../../src/platform/config/default-endpoints.js";
+import { ConfigError } from "../../../src/platform/config/load-env.js";
+import type { BreakerSettings, ProxyConfig, UpstreamSettings } from "./proxy.config.js";
 
 /** One resolved upstream: the monolith or an extracted service. */
 export interface UpstreamDefinition {
@@ -23,14 +25,6 @@ export interface RouteTableDefinition {
   readonly services: readonly UpstreamDefinition[];
   readonly routes: readonly RouteDefinition[];
 }
-
-/** Used when neither `<MODULE>_SERVICE_URL` nor the file gives a URL. */
-const BUILT_IN_SERVICE_URLS: Record<string, string> = {
-  users: "http://127.0.0.1:8081",
-  inventory: "http://127.0.0.1:8082",
-  orders: "http://127.0.0.1:8083",
-};
-const DEFAULT_MONOLITH_URL = "http://127.0.0.1:8080";
 
 const url = Joi.string().uri({ scheme: ["http", "https"] });
 const breaker = Joi.object({
@@ -68,8 +62,9 @@ const schema = Joi.object({
 
 /**
  * Reads and validates the route table (YAML or JSON), resolving every upstream URL:
- * `MONOLITH_URL` / `<MODULE>_SERVICE_URL` from the environment win over the file, the file over built-in defaults.
- * Throws ProxyConfigError listing every problem.
+ * `MONOLITH_URL` / `<MODULE>_SERVICE_URL` from the environment win over the file, the file over the defaults of
+ * src/platform/config/default-endpoints.ts.
+ * Throws ConfigError listing every problem.
  * @example const table = loadRouteTable(loadProxyConfig(process.env));
  */
 export function loadRouteTable(config: ProxyConfig): RouteTableDefinition {
@@ -77,14 +72,14 @@ export function loadRouteTable(config: ProxyConfig): RouteTableDefinition {
   try {
     raw = YAML.parse(readFileSync(config.routesFile, "utf8"));
   } catch (e) {
-    throw new ProxyConfigError([`ROUTES_FILE ${config.routesFile}: ${e instanceof Error ? e.message : String(e)}`]);
+    throw new ConfigError([`ROUTES_FILE ${config.routesFile}: ${e instanceof Error ? e.message : String(e)}`]);
   }
   return parseRouteTable(raw, config);
 }
 
 export function parseRouteTable(raw: unknown, config: ProxyConfig): RouteTableDefinition {
   const { error, value } = schema.validate(raw, { abortEarly: false });
-  if (error) throw new ProxyConfigError(error.details.map((d) => `${config.routesFile}: ${d.message}`));
+  if (error) throw new ConfigError(error.details.map((d) => `${config.routesFile}: ${d.message}`));
   const problems: string[] = [];
   const defaults = config.upstreamDefaults;
   const monolith: UpstreamDefinition = {
@@ -96,7 +91,7 @@ export function parseRouteTable(raw: unknown, config: ProxyConfig): RouteTableDe
   const routes: RouteDefinition[] = [];
   for (const r of value.routes) {
     if (r.module === "monolith" || r.module === "proxy") problems.push(`route ${r.prefix}: module name "${r.module}" is reserved`);
-    const serviceUrl = config.serviceUrls[r.module] ?? r.url ?? BUILT_IN_SERVICE_URLS[r.module];
+    const serviceUrl = config.serviceUrls[r.module] ?? r.url ?? DEFAULT_SERVICE_URLS[r.module];
     if (!serviceUrl) problems.push(`route ${r.prefix}: no URL for module "${r.module}" (set ${envName(r.module)} or "url" in the routes file)`);
     const upstream: UpstreamDefinition = { name: r.module, url: serviceUrl ?? "", settings: merge(defaults, r) };
     const seen = services.get(r.module);
@@ -105,7 +100,7 @@ export function parseRouteTable(raw: unknown, config: ProxyConfig): RouteTableDe
     services.set(r.module, seen ?? upstream);
     routes.push({ prefix: r.prefix, module: r.module, flag: r.flag, description: r.description });
   }
-  if (problems.length) throw new ProxyConfigError(problems.map((p) => `${config.routesFile}: ${p}`));
+  if (problems.length) throw new ConfigError(problems.map((p) => `${config.routesFile}: ${p}`));
   return { monolith, services: [...services.values()], routes };
 }
 

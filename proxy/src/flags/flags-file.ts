@@ -10,7 +10,7 @@ export interface FlagStrategy {
   [key: string]: unknown;
 }
 
-/** A feature flag in Unleash's own client format — what the embedded flags file holds. */
+/** A feature flag in Unleash's own client format — what the flags file holds. */
 export interface FlagFeature {
   name: string;
   enabled: boolean;
@@ -39,7 +39,7 @@ const schema = Joi.object({
     .required(),
 }).unknown(true);
 
-/** Reads the local flags file; `undefined` when it does not exist, throws on invalid content. */
+/** Reads the flags file; `undefined` when it does not exist, throws on invalid content. */
 export function readFlagsFile(file: string): FlagsFileContent | undefined {
   let text: string;
   try {

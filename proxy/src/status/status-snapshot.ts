@@ -1,4 +1,4 @@
-import type { FlagSource } from "../flags/flag-source.js";
+import type { FlagSource } from "../flags/runtime/flag-source.js";
 import type { TrafficWindow } from "../observability/traffic-window.js";
 import type { CompiledRoute } from "../routing/route-table.js";
 import type { Upstream } from "../upstream/upstream.js";
@@ -87,5 +87,3 @@ export function buildStatus(s: StatusSources, now = Date.now()) {
     upstreams: [upstream(s.monolith), ...s.services.map(upstream)],
   };
 }
-
-export type ProxyStatus = ReturnType<typeof buildStatus>;

@@ -1,5 +1,6 @@
-import express, { type ErrorRequestHandler, type Express } from "express";
+import express, { type ErrorRequestHandler, type Express, type Request } from "express";
 import type { Registry } from "prom-client";
+import { errorBody } from "../../../src/platform/errors/error-body.js";
 import { STATUS_PAGE_HTML } from "./status-page.html.js";
 import { buildHealthDetails, buildReadiness, buildStatus, type StatusSources } from "./status-snapshot.js";
 
@@ -28,14 +29,21 @@ export function createStatusApp(sources: StatusSources, registry: Registry, { in
   });
   if (internals) addInternals(app, sources, registry);
   app.use((req, res) => {
-    res.status(404).json({ code: "PROXY.NOT_FOUND", message: `${req.method} ${req.path} is not a proxy endpoint`, correlationId: req.headers["x-request-id"] ?? null });
+    res.status(404).json(errorBody("PROXY.NOT_FOUND", `${req.method} ${req.path} is not a proxy endpoint`, requestIdOf(req)));
   });
-  const onError: ErrorRequestHandler = (error: unknown, req, res, _next) => {
-    res.status(500).json({ code: "PROXY.INTERNAL", message: error instanceof Error ? error.message : "internal error", correlationId: req.headers["x-request-id"] ?? null });
+  // Never the error's own text: it may carry internals (paths, hosts) the public port must not show.
+  const onError: ErrorRequestHandler = (_error: unknown, req, res, _next) => {
+    res.status(500).json(errorBody("PROXY.INTERNAL", "internal error", requestIdOf(req)));
   };
   app.use(onError);
   return app;
 }
+
+/** The pipeline has set X-Request-Id (a valid incoming one, or a fresh one) before the request gets here. */
+const requestIdOf = (req: Request): string | undefined => {
+  const id = req.headers["x-request-id"];
+  return typeof id === "string" ? id : undefined;
+};
 
 /** What only the admin port shows: diagnostics with error text, metrics, the status page and its JSON. */
 function addInternals(app: Express, sources: StatusSources, registry: Registry): void {

@@ -1,6 +1,6 @@
 /**
- * Stand-in upstream process for the proxy's integration tests (until the real `monolith` / `service <m>`
- * roles are built): answers every request with JSON naming itself, echoing method, url, body digest and the
+ * Stand-in upstream process for the proxy's integration tests (the proxy alone, without the app's roles and their
+ * database): answers every request with JSON naming itself, echoing method, url, body digest and the
  * forwarding headers. GET /health → 200. …/slow?ms=N[&only=<name>] waits. …/fail → 500.
  * …/envoy/<reason> (every upstream but the monolith) answers exactly as an Istio sidecar's Envoy does when the
  * service behind it is unreachable or its connection pool overflows (Envoy cannot run here: this emulates its

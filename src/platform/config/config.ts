@@ -1,5 +1,7 @@
 import Joi from "joi";
-import { deepFreeze } from "./deep-freeze.js";
+import { ConfigError, LOG_LEVEL, loadEnv, type EnvValues } from "./load-env.js";
+
+export { ConfigError };
 
 /**
  * Every setting of every role, validated once at start-up by one Joi schema (abortEarly: false, so all
@@ -32,7 +34,7 @@ export interface AppConfig {
 
 const schema = Joi.object({
   NODE_ENV: Joi.string().valid("development", "production", "test").default("development"),
-  LOG_LEVEL: Joi.string().valid("error", "warn", "info", "http", "verbose", "debug", "silly").default("info"),
+  LOG_LEVEL,
   HOST: Joi.string().hostname().default("0.0.0.0"),
   PORT: Joi.number().port(),
   DATABASE_URL: Joi.string().uri({ scheme: ["postgres", "postgresql"] }),
@@ -63,26 +65,21 @@ const schema = Joi.object({
   .oxor("JWT_SECRET", "JWT_JWKS_URL")
   .unknown(true);
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  - ${problems.join("\n  - ")}`);
-    this.name = "ConfigError";
-  }
-}
-
 /**
  * Validates `env` (default process.env) and returns a frozen typed config, or throws ConfigError listing every problem.
  * `serving: false` for one-shot commands (migrate, token) that never verify tokens.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, { serving = true }: { serving?: boolean } = {}): AppConfig {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
-  const { error, value: v } = schema.validate(cleaned, { abortEarly: false, convert: true });
-  const problems = error ? error.details.map((d) => d.message) : [];
   // A generated per-run secret is fine on one machine (embedded mode), never for replicas sharing a database.
-  if (serving && v.NODE_ENV === "production" && v.DATABASE_URL && !v.JWT_SECRET && !v.JWT_JWKS_URL)
-    problems.push("JWT_SECRET or JWT_JWKS_URL is required when NODE_ENV=production and DATABASE_URL is set");
-  if (problems.length) throw new ConfigError(problems);
-  return deepFreeze({
+  const check = (v: EnvValues): string[] =>
+    serving && v.NODE_ENV === "production" && v.DATABASE_URL && !v.JWT_SECRET && !v.JWT_JWKS_URL
+      ? ["JWT_SECRET or JWT_JWKS_URL is required when NODE_ENV=production and DATABASE_URL is set"]
+      : [];
+  return loadEnv(schema, env, toAppConfig, { check });
+}
+
+function toAppConfig(v: EnvValues): AppConfig {
+  return {
     nodeEnv: v.NODE_ENV,
     logLevel: v.LOG_LEVEL,
     host: v.HOST,
@@ -103,6 +100,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { serving = tru
       namespace: v.KAFKA_NAMESPACE,
     },
     outbox: { pollMs: v.OUTBOX_POLL_MS, batchSize: v.OUTBOX_BATCH_SIZE, leaseMs: v.OUTBOX_LEASE_MS },
-  } satisfies AppConfig);
+  };
 }
 

@@ -2,9 +2,9 @@ import type { ErrorRequestHandler, RequestHandler } from "express";
 import { isDatabaseUnavailable } from "../db/db-errors.js";
 import { AppError, dependencyUnavailable, isAppError } from "./app-error.js";
 import { errorBody, type ErrorBody } from "./error-body.js";
+import { describeError } from "./process-errors.js";
 import { currentRequestId } from "../logger/request-context.js";
 import type { Logger } from "../logger/logger.js";
-
 
 // Errors raised by express/body-parser before our code runs: map them to client errors, never 500.
 function fromFrameworkError(err: { type?: string; status?: number; expose?: boolean; message?: string }): AppError | undefined {
@@ -37,7 +37,7 @@ export function toErrorResponse(err: unknown, logger: Logger): { status: number;
     logger[level]("request failed", { code: appError.code, status: appError.httpStatus, cause: describeCause(appError.cause) });
     return { status: appError.httpStatus, body: errorBody(appError.code, appError.message, correlationId, appError.details) };
   }
-  logger.error("unexpected error", { error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) });
+  logger.error("unexpected error", { error: describeError(err) });
   return { status: 500, body: errorBody("INTERNAL", "internal error", correlationId) };
 }
 

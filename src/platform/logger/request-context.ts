@@ -8,5 +8,4 @@ export interface RequestContext {
 const storage = new AsyncLocalStorage<RequestContext>();
 
 export const runWithContext = <T>(ctx: RequestContext, fn: () => T): T => storage.run(ctx, fn);
-export const currentContext = (): RequestContext | undefined => storage.getStore();
 export const currentRequestId = (): string | undefined => storage.getStore()?.requestId;

@@ -1,5 +1,5 @@
 import { EXIT_BACKEND, FlagsCommandError, type FlagStore } from "./flag-store.js";
-import { rolloutStrategy, summarizeFlag, type FlagStrategy } from "./flags-file.js";
+import { rolloutStrategy, summarizeFlag, type FlagStrategy } from "../flags-file.js";
 
 interface AdminFeature {
   name: string;

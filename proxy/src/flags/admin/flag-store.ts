@@ -1,7 +1,7 @@
-import type { FlagSummary } from "./flags-file.js";
+import type { FlagSummary } from "../flags-file.js";
 
 /**
- * Where `strangler flags` reads and changes route flags: the Unleash Admin API, or the local flags file
+ * Where `strangler flags` reads and changes route flags: the Unleash Admin API, or the flags file
  * when UNLEASH_URL is unset. Both keep one flexibleRollout strategy per flag (groupId = flag name).
  */
 export interface FlagStore {

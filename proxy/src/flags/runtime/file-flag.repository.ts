@@ -1,15 +1,15 @@
 import { statSync, watch, type FSWatcher } from "node:fs";
 import path from "node:path";
-import { readFlagsFile } from "./flags-file.js";
-import { StaticFlagRepository } from "./static-flag.repository.js";
+import { readFlagsFile } from "../flags-file.js";
+import { FlagRepository } from "./flag.repository.js";
 
 /**
- * The embedded flag source: Unleash feature definitions read from a local JSON file, reloaded when it
+ * The file flag source (no UNLEASH_URL): Unleash feature definitions read from the flags file (JSON), reloaded when it
  * changes. fs.watch on the directory (the file is replaced by rename, which would orphan a file watch)
  * gives near-instant pick-up; a stat poll every `pollMs` covers file systems where watch is unreliable.
  * A missing file means "no flags" (everything to the monolith); an invalid file keeps the last good flags.
  */
-export class FileFlagRepository extends StaticFlagRepository {
+export class FileFlagRepository extends FlagRepository {
   private watcher?: FSWatcher;
   private poll?: NodeJS.Timeout;
   private debounce?: NodeJS.Timeout;

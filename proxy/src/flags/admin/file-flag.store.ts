@@ -1,17 +1,17 @@
 import { existsSync } from "node:fs";
-import type { RouteDefinition } from "../config/routes-file.js";
+import type { RouteDefinition } from "../../config/routes-file.js";
 import { EXIT_BACKEND, FlagsCommandError, type FlagStore } from "./flag-store.js";
-import { readFlagsFile, rolloutStrategy, summarizeFlag, writeFlagsFile, type FlagFeature, type FlagsFileContent } from "./flags-file.js";
+import { readFlagsFile, rolloutStrategy, summarizeFlag, writeFlagsFile, type FlagFeature, type FlagsFileContent } from "../flags-file.js";
 
-/** Creates the local flags file with every route's flag (off, 0 %) if it does not exist yet. */
+/** Creates the flags file with every route's flag (off, 0 %) if it does not exist yet. */
 export function ensureFlagsFile(file: string, routes: readonly RouteDefinition[]): void {
   if (existsSync(file)) return;
   const features = [...new Map(routes.map((r) => [r.flag, newFeature(r.flag, `Strangler routing for ${r.prefix} (${r.module})`)])).values()];
   writeFlagsFile(file, { version: 2, features });
 }
 
-/** The embedded-mode store: edits the flags file the running proxy watches (picked up within ~1 s). */
-export function createLocalFlagStore(file: string): FlagStore {
+/** The file-mode store: edits the flags file the running proxy watches (picked up within ~1 s). */
+export function createFileFlagStore(file: string): FlagStore {
   const load = (): FlagsFileContent => {
     try {
       return readFlagsFile(file) ?? { version: 2, features: [] };
@@ -27,7 +27,7 @@ export function createLocalFlagStore(file: string): FlagStore {
     writeFlagsFile(file, content);
   };
   return {
-    where: `local flags file ${file}`,
+    where: `the flags file ${file}`,
     get: async (flag) => summarizeFlag(load().features.find((f) => f.name === flag)),
     ensure: async (flag, description) => {
       if (load().features.some((f) => f.name === flag)) return false;

@@ -1,9 +1,10 @@
-import { loadProxyConfig, ProxyConfigError } from "../config/proxy.config.js";
-import { loadRouteTable, type RouteDefinition } from "../config/routes-file.js";
+import { ConfigError } from "../../../../src/platform/config/load-env.js";
+import { loadProxyConfig } from "../../config/proxy.config.js";
+import { loadRouteTable, type RouteDefinition } from "../../config/routes-file.js";
 import { EXIT_OK, EXIT_USAGE, FlagsCommandError, type FlagStore } from "./flag-store.js";
-import { createLocalFlagStore } from "./local-flags.store.js";
+import { createFileFlagStore } from "./file-flag.store.js";
 import { createUnleashAdminStore } from "./unleash-admin.store.js";
-import type { FlagSummary } from "./flags-file.js";
+import type { FlagSummary } from "../flags-file.js";
 
 export interface CommandIo {
   out(line: string): void;
@@ -17,7 +18,7 @@ const USAGE = `usage: strangler flags <command>
   on <route>                enable the flag at its current rollout
   off <route>               disable the flag: everything to the monolith
 <route> is a module (inventory), a flag (strangler.inventory) or a prefix (/api/inventory).
-Uses the Unleash Admin API (UNLEASH_URL + UNLEASH_ADMIN_TOKEN), or the local flags file without UNLEASH_URL.`;
+Uses the Unleash Admin API (UNLEASH_URL + UNLEASH_ADMIN_TOKEN), or the flags file (FLAGS_FILE) without UNLEASH_URL.`;
 
 const stdio: CommandIo = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 
@@ -38,7 +39,7 @@ export async function runFlagsCommand(args: string[], env: NodeJS.ProcessEnv, io
     const store: FlagStore =
       config.flags.mode === "unleash"
         ? createUnleashAdminStore({ url: config.flags.unleashUrl!, token: config.flags.adminToken!, project: config.flags.project, environment: config.flags.environment, timeoutMs: config.flags.timeoutMs })
-        : createLocalFlagStore(config.flags.flagsFile);
+        : createFileFlagStore(config.flags.flagsFile);
     const describe = (r: RouteDefinition) => `Strangler routing: share of ${r.module} traffic (${r.prefix}) sent to the extracted service`;
     switch (command) {
       case "list":
@@ -67,7 +68,7 @@ export async function runFlagsCommand(args: string[], env: NodeJS.ProcessEnv, io
         throw new FlagsCommandError(`unknown command "${command}"\n${USAGE}`, EXIT_USAGE);
     }
   } catch (e) {
-    if (!(e instanceof FlagsCommandError || e instanceof ProxyConfigError)) throw e;
+    if (!(e instanceof FlagsCommandError || e instanceof ConfigError)) throw e;
     io.err(`strangler flags: ${e.message}`);
     return e instanceof FlagsCommandError ? e.exitCode : EXIT_USAGE;
   }

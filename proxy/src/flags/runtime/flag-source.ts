@@ -1,12 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { Unleash, UnleashEvents, type UnleashConfig } from "unleash-client";
-import type { Logger } from "../../../src/platform/logger/logger.js";
-import type { FlagsConfig } from "../config/proxy.config.js";
+import type { Logger } from "../../../../src/platform/logger/logger.js";
+import type { FlagsConfig } from "../../config/proxy.config.js";
+import { summarizeFlag, type FlagStrategy, type FlagSummary } from "../flags-file.js";
 import { FileFlagRepository } from "./file-flag.repository.js";
-import { summarizeFlag, type FlagStrategy, type FlagSummary } from "./flags-file.js";
 
 export interface FlagSourceStatus {
-  readonly mode: "unleash" | "embedded";
+  readonly mode: FlagsConfig["mode"];
   readonly source: string;
   /** Flags are known (fetched, from the backup file, or from the flags file). Not ready → everything to the monolith. */
   readonly ready: boolean;
@@ -26,11 +26,11 @@ export interface FlagSource {
 
 /**
  * Starts unleash-client against the Unleash server (UNLEASH_URL) with a backup file in DATA_DIR, or, without
- * UNLEASH_URL, against the local flags file through a file-backed repository — the same SDK and strategies
+ * UNLEASH_URL, against the flags file through FileFlagRepository — the same SDK and strategies
  * either way. Waits at most `startupWaitMs` for the first flags; never throws on Unleash being down.
  */
 export async function createFlagSource(config: FlagsConfig, logger: Logger, startupWaitMs = 2_000): Promise<FlagSource> {
-  const embedded = config.mode === "embedded";
+  const fromFile = config.mode === "file";
   const common = {
     appName: config.appName,
     environment: config.environment,
@@ -40,9 +40,9 @@ export async function createFlagSource(config: FlagsConfig, logger: Logger, star
     disableAutoStart: true,
   } satisfies Partial<UnleashConfig>;
   let unleash: Unleash;
-  if (embedded) {
+  if (fromFile) {
     const repository = new FileFlagRepository(config.flagsFile, config.refreshMs);
-    unleash = new Unleash({ ...common, url: "http://embedded.invalid/api/", repository, disableMetrics: true });
+    unleash = new Unleash({ ...common, url: "http://flags-file.invalid/api/", repository, disableMetrics: true });
   } else {
     mkdirSync(config.backupDir, { recursive: true });
     unleash = new Unleash({
@@ -91,7 +91,7 @@ export async function createFlagSource(config: FlagsConfig, logger: Logger, star
     .then(() => new Promise((r) => setTimeout(r, 100)));
   await Promise.race([readyEvent, started, new Promise((r) => setTimeout(r, startupWaitMs).unref())]);
   if (!ready) log.warn("no flags yet (Unleash unreachable and no backup?): every route goes to the monolith until they arrive");
-  else log.info("flags loaded", { source: embedded ? config.flagsFile : config.unleashUrl });
+  else log.info("flags loaded", { source: fromFile ? config.flagsFile : config.unleashUrl });
 
   return {
     unleash,
@@ -100,7 +100,7 @@ export async function createFlagSource(config: FlagsConfig, logger: Logger, star
       const def = ready ? unleash.getFeatureToggleDefinition(flag) : undefined;
       return summarizeFlag(def && { enabled: def.enabled, strategies: def.strategies as unknown as FlagStrategy[] });
     },
-    status: () => ({ mode: config.mode, source: embedded ? config.flagsFile : config.unleashUrl!, ready, lastChangeAt, lastError, lastErrorAt }),
+    status: () => ({ mode: config.mode, source: fromFile ? config.flagsFile : config.unleashUrl!, ready, lastChangeAt, lastError, lastErrorAt }),
     close: () => destroyQuietly(unleash),
   };
 }

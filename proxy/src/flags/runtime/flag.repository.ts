@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { Unleash, UnleashConfig } from "unleash-client";
-import type { FlagFeature } from "./flags-file.js";
+import type { FlagFeature } from "../flags-file.js";
 
 // The SDK does not export these from its entry point; derive them from what it does export.
 type RepositoryInterface = NonNullable<UnleashConfig["repository"]>;
@@ -11,10 +11,10 @@ type Segment = NonNullable<ReturnType<RepositoryInterface["getSegment"]>>;
 /**
  * An unleash-client repository over feature definitions held in memory (Unleash's own client format), so the
  * SDK's strategies — flexibleRollout with its murmur-hash bucketing — evaluate them exactly as for a server.
- * `setFeatures` swaps the definitions; the file-backed repository feeds it from the flags file.
- * @example const unleash = new Unleash({ appName: "p", url: "http://embedded.invalid/", repository: new StaticFlagRepository(features), disableMetrics: true });
+ * `setFeatures` swaps the definitions; FileFlagRepository feeds it from the flags file.
+ * @example const unleash = new Unleash({ appName: "p", url: "http://flags-file.invalid/", repository: new FlagRepository(features), disableMetrics: true });
  */
-export class StaticFlagRepository extends EventEmitter implements RepositoryInterface {
+export class FlagRepository extends EventEmitter implements RepositoryInterface {
   private data = new Map<string, FeatureInterface>();
   private ready = false;
 
@@ -53,7 +53,7 @@ export class StaticFlagRepository extends EventEmitter implements RepositoryInte
   }
 
   getSegment(_id: number): Segment | undefined {
-    return undefined; // segments are not used by the embedded format
+    return undefined; // segments are not used by the flags file format
   }
 
   private replace(features: FlagFeature[]): void {
