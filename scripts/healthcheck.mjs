@@ -3,7 +3,8 @@
 //   node scripts/healthcheck.mjs [/health|/ready]
 import { readFileSync } from "node:fs";
 
-const DEFAULT_PORTS = { all: 8000, proxy: 8000, monolith: 8080, users: 8081, inventory: 8082, orders: 8083 };
+// The one table of default ports, from the build the image carries (src/platform/config/default-endpoints.ts).
+const { DEFAULT_PORTS } = await import(new URL("../dist/src/platform/config/default-endpoints.js", import.meta.url).href);
 
 function rolePort() {
   try {
@@ -11,7 +12,7 @@ function rolePort() {
     const args = readFileSync("/proc/1/cmdline", "utf8").split("\0");
     const i = args.findIndex((a) => a.endsWith("strangler.js"));
     const role = args[i + 1] === "service" ? args[i + 2] : args[i + 1];
-    return DEFAULT_PORTS[role ?? "all"];
+    return DEFAULT_PORTS[role === "all" || !role ? "proxy" : role];
   } catch {
     return undefined;
   }
