@@ -1,13 +1,10 @@
 import { Router, type RequestHandler } from "express";
-import Joi from "joi";
 import { validate } from "../../../../platform/http/validate.js";
-import { listOrdersSchema, orderIdSchema, placeOrderSchema, statusChangeSchema } from "../../contracts/order.dto.js";
+import { idempotencyKeySchema, listOrdersSchema, orderIdSchema, placeOrderSchema, statusChangeSchema } from "../../contracts/order.dto.js";
 import type { OrderRepository } from "../../data-access/order.repository.js";
 import type { createChangeStatus } from "../../domain/change-status.use-case.js";
 import type { createPlaceOrder } from "../../domain/place-order.use-case.js";
 import { orderNotFound } from "../../domain/orders.errors.js";
-
-const idempotencyKeySchema = Joi.string().trim().min(1).max(255);
 
 export function createOrdersRouter(deps: {
   placeOrder: ReturnType<typeof createPlaceOrder>;
