@@ -71,6 +71,10 @@ suite stack "" $(find tests/stack -name '*.stack.test.ts' | sort)
 # Resilience (issue 6): broker/PostgreSQL/Unleash outages, killed service, oversell, fuzzed input, auth.
 want faults && { scripts/services/all.sh start || exit 1; }
 suite faults "" $(find tests/faults -name '*.faults.test.ts' | sort)
+# Schemathesis (all checks, stateful phase) on the generated OpenAPI document: the monolith on PostgreSQL, then the
+# proxy with every route flag at 50 % (scripts/schemathesis.sh installs it into .tools/schemathesis once).
+want contract-fuzz && { scripts/services/unleash.sh start && bash scripts/schemathesis.sh || exit 1; }
+suite contract-fuzz "" $(find tests/contract-fuzz -name '*.fuzz.test.ts' | sort)
 suite e2e "TEST_DB=postgres" $(find tests/e2e -name '*.test.ts' 2>/dev/null | sort)
 suite deploy "" $(find tests/deploy -name '*.test.ts' | sort)
 # The image's build script, then its ENTRYPOINT/CMD/ENV started natively (no Docker engine here).

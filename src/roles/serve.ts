@@ -1,5 +1,6 @@
 import { Router } from "express";
-import { buildOpenApi, type OpenApiFragment } from "../platform/openapi/openapi-helpers.js";
+import { buildOpenApi } from "../platform/openapi/build-openapi.js";
+import type { OpenApiFragment } from "../platform/openapi/openapi-helpers.js";
 import { createHealthRouter } from "../platform/health/health.router.js";
 import { createHttpApp } from "../platform/http/create-http-app.js";
 import { startServer, type RunningServer } from "../platform/server/start-server.js";

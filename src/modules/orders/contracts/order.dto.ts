@@ -61,6 +61,9 @@ export const statusChangeSchema = Joi.object<{ status: OrderStatus }>({
   status: Joi.string().valid("Shipped", "Delivered", "Cancelled").required(),
 }).required();
 
+/** The optional `Idempotency-Key` header of POST /api/orders. */
+export const idempotencyKeySchema = Joi.string().trim().min(1).max(255);
+
 export const orderIdSchema = Joi.object({ id: uuid.required() });
 
 export const listOrdersSchema = Joi.object({

@@ -1,14 +1,20 @@
-import { body, error, intParam, json, object, ref, str, uuid, uuidParam, dateTime, type OpenApiFragment } from "../../../platform/openapi/openapi-helpers.js";
+import { fromJoi, headerOf, parametersOf } from "../../../platform/openapi/joi-openapi.js";
+import { body, error, json, object, ref, str, uuid, dateTime, type OpenApiFragment } from "../../../platform/openapi/openapi-helpers.js";
+import { idempotencyKeySchema, listOrdersSchema, orderIdSchema, placeOrderSchema, statusChangeSchema } from "./order.dto.js";
 
-const money = { type: "number", minimum: 0.01 };
+const item = object({ productId: uuid, quantity: { type: "integer" }, unitPrice: { type: "number" } });
 const address = object({ street: str(), city: str(), state: str(), country: str(), zipCode: str() });
-const item = object({ productId: uuid, quantity: { type: "integer", minimum: 1 }, unitPrice: money });
+const auth = { 401: error("no or invalid token", "AUTH.UNAUTHORIZED"), 403: error("not staff", "AUTH.FORBIDDEN") };
+
+// The stateful phase of schemathesis follows these: place an order, read it, change its status, read it again.
+const byId = { parameters: { id: "$response.body#/id" } };
+const orderLinks = { GetOrder: { operationId: "getOrder", ...byId }, ChangeOrderStatus: { operationId: "changeOrderStatus", ...byId } };
 
 export const ordersOpenApi: OpenApiFragment = {
   schemas: {
     ShippingAddress: address,
     OrderItem: item,
-    PlaceOrder: object({ userId: uuid, shippingAddress: ref("ShippingAddress"), items: { type: "array", minItems: 1, items: ref("OrderItem") } }),
+    PlaceOrder: fromJoi(placeOrderSchema),
     Order: object(
       {
         id: uuid,
@@ -24,52 +30,59 @@ export const ordersOpenApi: OpenApiFragment = {
       },
       ["id", "userId", "status", "stockStatus", "shippingAddress", "items", "totalAmount", "createdAt", "updatedAt"],
     ),
-    StatusChange: object({ status: str({ enum: ["Shipped", "Delivered", "Cancelled"] }) }),
+    StatusChange: fromJoi(statusChangeSchema),
   },
   paths: {
     "/api/orders": {
       post: {
+        operationId: "placeOrder",
         summary: "Place an order (duplicate productIds merged)",
         tags: ["orders"],
-        parameters: [{ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 255 } }],
+        parameters: [headerOf("Idempotency-Key", idempotencyKeySchema)],
         requestBody: body(ref("PlaceOrder")),
         responses: {
-          201: json(ref("Order"), "created (Location header); stock is reserved asynchronously"),
-          400: error("invalid body"),
-          409: error("insufficient stock (details per product)"),
-          422: error("unknown user, or Idempotency-Key reused with another body"),
-          503: error("a dependency needed for the decision is down"),
+          201: { ...json(ref("Order"), "created (Location header); stock is reserved asynchronously"), links: orderLinks },
+          400: error("invalid body or Idempotency-Key", "ORDERS.INVALID_BODY", "ORDERS.INVALID_IDEMPOTENCY_KEY"),
+          409: error("insufficient stock (details per product)", "ORDERS.INSUFFICIENT_STOCK"),
+          422: error("unknown user, or Idempotency-Key reused with another body", "ORDERS.USER_NOT_FOUND", "ORDERS.IDEMPOTENCY_KEY_REUSED"),
         },
       },
       get: {
-        summary: "List orders (by user, newest first, paged)",
+        operationId: "listOrders",
+        summary: "List orders (by user, newest first, paged); all orders (no userId) for staff",
         tags: ["orders"],
-        parameters: [uuidParam("userId", "query", false), intParam("limit", false, 1), intParam("offset")],
-        responses: { 200: json({ type: "array", items: ref("Order") }), 400: error("bad query") },
+        security: [{}, { bearer: [] }],
+        parameters: parametersOf(listOrdersSchema, "query"),
+        responses: { 200: json({ type: "array", items: ref("Order") }), 400: error("bad query", "ORDERS.INVALID_QUERY"), ...auth },
       },
     },
     "/api/orders/{id}": {
       get: {
+        operationId: "getOrder",
         summary: "Get an order",
         tags: ["orders"],
-        parameters: [uuidParam("id")],
-        responses: { 200: json(ref("Order")), 400: error("id is not a UUID"), 404: error("unknown order") },
+        parameters: parametersOf(orderIdSchema, "path"),
+        responses: {
+          200: { ...json(ref("Order")), links: { ChangeOrderStatus: orderLinks.ChangeOrderStatus } },
+          400: error("id is not a UUID", "ORDERS.INVALID_ID"),
+          404: error("unknown order", "ORDERS.NOT_FOUND"),
+        },
       },
     },
     "/api/orders/{id}/status": {
       put: {
+        operationId: "changeOrderStatus",
         summary: "Change status: Created → Shipped → Delivered, Created → Cancelled (staff only)",
         tags: ["orders"],
         security: [{ bearer: [] }],
-        parameters: [uuidParam("id")],
+        parameters: parametersOf(orderIdSchema, "path"),
         requestBody: body(ref("StatusChange")),
         responses: {
-          200: json(ref("Order")),
-          400: error("unknown status value or bad id"),
-          401: error("no or invalid token"),
-          403: error("not staff"),
-          404: error("unknown order"),
-          409: error("ORDERS.INVALID_TRANSITION, or ORDERS.STOCK_NOT_RESERVED before inventory reserved the stock"),
+          200: { ...json(ref("Order")), links: { GetOrder: orderLinks.GetOrder, ChangeOrderStatus: orderLinks.ChangeOrderStatus } },
+          400: error("unknown status value or bad id", "ORDERS.INVALID_ID", "ORDERS.INVALID_STATUS"),
+          ...auth,
+          404: error("unknown order", "ORDERS.NOT_FOUND"),
+          409: error("a transition the state machine forbids, or stock not reserved yet", "ORDERS.INVALID_TRANSITION", "ORDERS.STOCK_NOT_RESERVED"),
         },
       },
     },

@@ -28,6 +28,9 @@ export const createUserSchema = Joi.object<CreateUserInput>({
 
 export const uuidSchema = Joi.string().guid().lowercase();
 
+/** `{ id }`: GET /api/users/{id} (path) and GET /api/users/validate (query). */
+export const userIdSchema = Joi.object({ id: uuidSchema.required() });
+
 export const pageSchema = Joi.object({
   limit: Joi.number().integer().min(1).max(500).default(50),
   offset: Joi.number().integer().min(0).max(1_000_000).default(0),

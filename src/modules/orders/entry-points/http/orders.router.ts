@@ -1,12 +1,9 @@
 import { Router, type RequestHandler } from "express";
-import Joi from "joi";
 import { validate } from "../../../../platform/http/validate.js";
-import { listOrdersSchema, orderIdSchema, placeOrderSchema, statusChangeSchema } from "../../contracts/order.dto.js";
+import { idempotencyKeySchema, listOrdersSchema, orderIdSchema, placeOrderSchema, statusChangeSchema } from "../../contracts/order.dto.js";
 import type { createChangeStatus } from "../../domain/change-status.use-case.js";
 import type { OrderQueries } from "../../domain/order-queries.use-cases.js";
 import type { createPlaceOrder } from "../../domain/place-order.use-case.js";
-
-const idempotencyKeySchema = Joi.string().trim().min(1).max(255);
 
 export function createOrdersRouter(deps: {
   placeOrder: ReturnType<typeof createPlaceOrder>;

@@ -1,12 +1,8 @@
 import { Router } from "express";
-import Joi from "joi";
 import { validate } from "../../../../platform/http/validate.js";
-import { createUserSchema, pageSchema, uuidSchema } from "../../contracts/user.dto.js";
+import { createUserSchema, pageSchema, userIdSchema } from "../../contracts/user.dto.js";
 import type { UserUseCases } from "../../domain/user.use-cases.js";
 import { userNotFound } from "../../domain/users.errors.js";
-
-const idQuery = Joi.object({ id: uuidSchema.required() });
-const idParam = Joi.object({ id: uuidSchema.required() });
 
 export function createUsersRouter(useCases: UserUseCases): Router {
   const router = Router();
@@ -23,13 +19,13 @@ export function createUsersRouter(useCases: UserUseCases): Router {
   });
 
   router.get("/api/users/validate", async (req, res) => {
-    const { id } = validate(idQuery, req.query, "USERS.INVALID_ID", "id must be a UUID");
+    const { id } = validate(userIdSchema, req.query, "USERS.INVALID_ID", "id must be a UUID");
     if (!(await useCases.userExists(id))) throw userNotFound(id);
     res.json({ valid: true });
   });
 
   router.get("/api/users/:id", async (req, res) => {
-    const { id } = validate(idParam, req.params, "USERS.INVALID_ID", "id must be a UUID");
+    const { id } = validate(userIdSchema, req.params, "USERS.INVALID_ID", "id must be a UUID");
     res.json(await useCases.getUser(id));
   });
 
