@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs pinned CLI tools into .tools/bin (built from source via the Go module proxy) and the
-# offline kubeconform schemas (scripts/schemas.sh). Idempotent: a tool is skipped when the
+# offline kubeconform schemas (scripts/schemas.sh: Kubernetes, plus the CRDs of Istio, Argo CD, Argo Rollouts,
+# External Secrets, KEDA, the Prometheus operator and Gateway API, from their Go modules; cold ~25 s, then cached
+# in .tools/schemas). Idempotent: a tool is skipped when the
 # binary's embedded module version (`go version -m`) already matches the pin.
 #
 #   scripts/tools.sh            # all
 #   scripts/tools.sh helm       # just one (helm|kubeconform|fortio|schemas)
 #
 # Afterwards: export PATH="$PWD/.tools/bin:$PATH"
-#   helm template deploy/helm/... | kubeconform -strict -summary -schema-location .tools/schemas -
+#   helm template charts/strangler -f charts/strangler/ci/all-options-values.yaml | kubeconform -strict -summary -schema-location .tools/schemas -
 #   fortio load -qps 200 -c 8 -t 10s http://127.0.0.1:8080/...
 set -euo pipefail
 cd "$(dirname "$0")/.."
