@@ -118,6 +118,8 @@ describe("chart platform options", () => {
     const store = ofKind(helmTemplate({ "externalSecret.enabled": "true", "migration.mode": "initContainer", "externalSecret.vaultSecretStore.enabled": "true" }).objects, "SecretStore")[0]!;
     assert.equal(store.metadata.name, es.spec.secretStoreRef.name);
     assert.equal(store.spec.provider.vault.version, "v2");
+    const checksum = (key: string) => ofKind(helmTemplate({ "externalSecret.enabled": "true", "migration.mode": "initContainer", "externalSecret.remoteKey": key }).objects, "Deployment")[0]!.spec.template.metadata.annotations["checksum/secret"];
+    assert.notEqual(checksum("a"), checksum("b"), "checksum/secret follows the ExternalSecret's spec");
   });
 
   it("refuses an ExternalSecret with the pre-install migration hook or together with existingSecret", () => {

@@ -132,7 +132,7 @@ capabilities:
      spec is hashed, not the values it syncs. */}}
 {{- define "strangler.checksums" -}}
 checksum/config: {{ include (print .Template.BasePath "/configmap.yaml") . | sha256sum }}
-checksum/secret: {{ (.Values.secrets.existingSecret | default (print (include (print .Template.BasePath "/secret.yaml") .) (include (print .Template.BasePath "/externalsecret.yaml") .))) | sha256sum }}
+checksum/secret: {{ (.Values.secrets.existingSecret | default (include (print .Template.BasePath (ternary "/externalsecret.yaml" "/secret.yaml" .Values.externalSecret.enabled)) .)) | sha256sum }}
 {{- end }}
 
 {{/* Name of the install-only hook Secret holding a generated JWT_SECRET, or "" when JWT_SECRET comes from
