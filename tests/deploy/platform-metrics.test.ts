@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { eventually } from "../support/fixtures.js";
-import { broker, dropNamespace, kafkaEnv, newNamespace, rawProducer } from "../support/kafka.js";
+import { measureLag } from "../../src/platform/observability/kafka-lag.js";
+import { broker, dropNamespace, kafkaEnv, newNamespace, rawProducer, withAdmin } from "../support/kafka.js";
 import { freePort, startRole, type RoleProcess } from "../support/processes.js";
 import { helmTemplate, ofKind } from "./support/deploy-tools.js";
 import { analysisQueries, dashboardExprs, exportedNames, metricNamesIn } from "./support/promql.js";
@@ -55,6 +56,22 @@ describe("platform metrics: what the dashboard and the canary analysis query is 
     const group = `${ns}strangler.inventory`;
     const lagLine = new RegExp(`^strangler_consumer_lag_messages\\{group="${group.replaceAll(".", "\\.")}",topic="${ns.replaceAll(".", "\\.")}order-placed",partition="\\d+"\\} 0$`, "m");
     await eventually(async () => lagLine.test(await scrape(monolith.url)), `lag series of ${group}`, 40_000);
+  });
+
+  it("consumer lag per partition = end offset - committed offset (from the partition's start when none is committed)", async () => {
+    const topic = `${ns}lag-check`;
+    const group = `${ns}lag-check-group`;
+    await withAdmin((admin) => admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 2, replicationFactor: 1 }] }));
+    const producer = await rawProducer();
+    await producer.send({ topic, messages: [0, 1, 2, 3, 4].map((i) => ({ partition: 0, value: `m${i}` })) });
+    await producer.send({ topic, messages: [{ partition: 1, value: "x" }] });
+    await producer.disconnect();
+    const lag = await withAdmin(async (admin) => {
+      await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: "2" }] });
+      return measureLag(admin, group);
+    });
+    const byPartition = Object.fromEntries(lag.filter((s) => s.labels.topic === topic).map((s) => [s.labels.partition, s.value]));
+    assert.deepEqual(byPartition, { "0": 3, "1": 1 });
   });
 
   it("every metric the Grafana dashboard queries is exported by the proxy or the app role", async () => {
