@@ -6,7 +6,7 @@
  *   metricNamesIn('sum(rate(strangler_proxy_requests_total{status=~"5.."}[2m]))'); // ["strangler_proxy_requests_total"]
  *   exportedNames("# TYPE x_seconds histogram\nx_seconds_bucket{le=\"1\"} 0"); // x_seconds, x_seconds_bucket, _sum, _count
  */
-import type { K8sObject } from "./deploy-tools.js";
+import { run, tool, type K8sObject } from "./deploy-tools.js";
 
 /** The project's metric names (strangler_*) referenced in PromQL; label values and strings are skipped. */
 export function metricNamesIn(expr: string): string[] {
@@ -37,3 +37,15 @@ export function dashboardExprs(dashboard: { panels: { targets?: { expr: string }
 /** The Prometheus queries of a rendered AnalysisTemplate. */
 export const analysisQueries = (template: K8sObject): string[] =>
   (template.spec.metrics as { provider: { prometheus: { query: string } } }[]).map((m) => m.provider.prometheus.query);
+
+/**
+ * Parses each expression with Prometheus's own PromQL parser (scripts/promql-check), after substituting Grafana's
+ * `$__rate_interval` / `$var` and Argo Rollouts' `{{args.x}}` placeholders (a Grafana `label_values(selector, label)`
+ * variable query: its selector). Returns the parser's report; `ok` false
+ * when any expression does not parse.
+ */
+export function parsePromql(exprs: string[]): { ok: boolean; report: string } {
+  const concrete = exprs.map((e) => e.replace(/^label_values\((.+),\s*\w+\)$/, "$1").replaceAll("$__rate_interval", "5m").replace(/\{\{\s*args\.[\w-]+\s*\}\}/g, "x").replace(/\$\w+/g, "x"));
+  const r = run(tool("promql-check"), [], { input: JSON.stringify(concrete), check: false });
+  return { ok: r.status === 0, report: r.stdout + r.stderr };
+}
