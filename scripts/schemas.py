@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build offline kubeconform schemas (used by scripts/schemas.sh).
 
-usage: schemas.py K8S_WHEEL K8S_VERSION ISTIO_CRD_YAML OUT_DIR
+usage: schemas.py K8S_WHEEL K8S_VERSION OUT_DIR CRD_YAML...
 
 Writes OUT_DIR/master-standalone/ and OUT_DIR/master-standalone-strict/ in kubeconform's
 standard layout (<kind>-<group-first-part>-<version>.json), so that
@@ -10,7 +10,8 @@ works with no network.
 * Kubernetes kinds: the kubernetes-validate wheel (PyPI) ships JSON schemas per kind that
   $ref a shared _definitions.json by an absolute "$id" URL; we drop the "$id"s and make the
   refs relative so they resolve to the local file.
-* Istio CRDs (istio.io/api Go module): openAPIV3Schema -> JSON schema; the strict variant
+* CRDs (YAML files from Go modules: Istio, Argo CD, Argo Rollouts, External Secrets, KEDA,
+  the Prometheus operator, Gateway API): openAPIV3Schema -> JSON schema; the strict variant
   sets additionalProperties:false on every object with properties (unless the schema says
   x-kubernetes-preserve-unknown-fields), like kubeconform's openapi2jsonschema.
 """
@@ -22,7 +23,8 @@ import zipfile
 
 import yaml
 
-wheel, k8s_version, istio_yaml, out = sys.argv[1:5]
+wheel, k8s_version, out = sys.argv[1:4]
+crd_files = sys.argv[4:]
 dirs = {False: os.path.join(out, "master-standalone"), True: os.path.join(out, "master-standalone-strict")}
 for d in dirs.values():
     os.makedirs(d, exist_ok=True)
@@ -50,7 +52,7 @@ if n_k8s == 0:
     sys.exit(f"no schemas for Kubernetes v{k8s_version} in {wheel}")
 
 
-# --- Istio CRDs ---------------------------------------------------------------------------
+# --- CRDs -----------------------------------------------------------------------------
 def convert(node, strict):
     """OpenAPI v3 (CRD structural schema) -> JSON schema draft 4, in place."""
     if isinstance(node, list):
@@ -82,9 +84,17 @@ def convert(node, strict):
         del node[key]
 
 
-n_istio = 0
-with open(istio_yaml) as f:
-    for crd in yaml.safe_load_all(f):
+class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe loader that reads a bare `=` (YAML 1.1 "value" tag, in enum lists of operators) as the string "="."""
+
+
+Loader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
+
+n_crds = 0
+for crd_file in crd_files:
+    with open(crd_file) as f:
+        docs = list(yaml.load_all(f, Loader=Loader))
+    for crd in docs:
         if not crd or crd.get("kind") != "CustomResourceDefinition":
             continue
         spec = crd["spec"]
@@ -105,6 +115,8 @@ with open(istio_yaml) as f:
                 convert(schema, strict)
                 with open(os.path.join(d, fname), "w") as out_f:
                     json.dump(schema, out_f, separators=(",", ":"))
-            n_istio += 1
+            n_crds += 1
+if n_crds == 0:
+    sys.exit(f"no CRD schemas in {crd_files}")
 
-print(f"[schemas] {n_k8s // 2} Kubernetes v{k8s_version} files + {n_istio} Istio CRD versions", file=sys.stderr)
+print(f"[schemas] {n_k8s // 2} Kubernetes v{k8s_version} files + {n_crds} CRD versions from {len(crd_files)} files", file=sys.stderr)

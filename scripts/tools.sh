@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs pinned CLI tools into .tools/bin (built from source via the Go module proxy) and the
-# offline kubeconform schemas (scripts/schemas.sh). Idempotent: a tool is skipped when the
+# offline kubeconform schemas (scripts/schemas.sh: Kubernetes, plus the CRDs of Istio, Argo CD, Argo Rollouts,
+# External Secrets, KEDA, the Prometheus operator and Gateway API, from their Go modules; cold ~25 s, then cached
+# in .tools/schemas). Idempotent: a tool is skipped when the
 # binary's embedded module version (`go version -m`) already matches the pin.
 #
 #   scripts/tools.sh            # all
-#   scripts/tools.sh helm       # just one (helm|kubeconform|fortio|schemas)
+#   scripts/tools.sh helm       # just one (helm|kubeconform|fortio|promql-check|schemas)
 #
 # Afterwards: export PATH="$PWD/.tools/bin:$PATH"
-#   helm template deploy/helm/... | kubeconform -strict -summary -schema-location .tools/schemas -
+#   helm template charts/strangler -f charts/strangler/ci/all-options-values.yaml | kubeconform -strict -summary -schema-location .tools/schemas -
 #   fortio load -qps 200 -c 8 -t 10s http://127.0.0.1:8080/...
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,11 +44,22 @@ install_go_tool() {
   log "$name $ver installed in $((SECONDS - t0))s"
 }
 
-command -v go >/dev/null || { log "ERROR: go not found (need Go >= 1.24)"; exit 1; }
+# scripts/promql-check: Prometheus's own PromQL parser over the chart's dashboard and AnalysisTemplate queries (the
+# deploy tests). Rebuilt when its source is newer than the binary; cold ~40 s of CPU (the parser's dependencies).
+install_promql_check() {
+  local src=$ROOT/scripts/promql-check bin=$BIN/promql-check t0=$SECONDS
+  if [ -x "$bin" ] && [ "$bin" -nt "$src/main.go" ] && [ "$bin" -nt "$src/go.mod" ] && [ "$bin" -nt "$src/go.sum" ]; then log "promql-check ok"; return 0; fi
+  log "building promql-check (scripts/promql-check) ..."
+  (cd "$src" && go build -trimpath -ldflags "-s -w" -o "$bin" .)
+  log "promql-check installed in $((SECONDS - t0))s"
+}
+
+command -v go >/dev/null || { log "ERROR: go not found (need Go >= 1.26.7)"; exit 1; }
 mkdir -p "$BIN"
 want=${1:-all}
 for spec in "${TOOLS[@]}"; do
   IFS='|' read -r name pkg mod ver ldflags <<<"$spec"
   if [ "$want" = all ] || [ "$want" = "$name" ]; then install_go_tool "$name" "$pkg" "$mod" "$ver" "$ldflags"; fi
 done
+if [ "$want" = all ] || [ "$want" = promql-check ]; then install_promql_check; fi
 if [ "$want" = all ] || [ "$want" = schemas ]; then "$ROOT/scripts/schemas.sh"; fi

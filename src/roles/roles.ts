@@ -1,5 +1,8 @@
 import { DEFAULT_PORTS } from "../platform/config/default-endpoints.js";
+import { INVENTORY_CONSUMER_GROUP } from "../modules/inventory/index.js";
+import { ORDERS_CONSUMER_GROUP } from "../modules/orders/index.js";
 import { describeOutbox } from "../platform/outbox/outbox.js";
+import { startRoleMetrics } from "../platform/observability/role-metrics.js";
 import type { RunningServer } from "../platform/server/start-server.js";
 import type { Runtime } from "./runtime.js";
 import { ensureTopics } from "./runtime.js";
@@ -28,6 +31,8 @@ async function startMessaging(rt: Runtime, modules: Modules, which: ModuleName[]
   const producing = which.filter((m): m is "inventory" | "orders" => m !== "users");
   if (!producing.length) return async () => {};
   for (const m of producing) rt.details.push({ name: `outbox.${m}`, describe: () => describeOutbox(rt.db.prisma, m) });
+  const consumerGroups = producing.map((m) => (m === "orders" ? ORDERS_CONSUMER_GROUP : INVENTORY_CONSUMER_GROUP));
+  const metrics = startRoleMetrics({ ...rt, prisma: rt.db.prisma, modules: producing, consumerGroups }); // GET /metrics
   const stopAll = async () => {
     for (const m of producing) await modules[m].stopMessaging();
   };
@@ -39,7 +44,7 @@ async function startMessaging(rt: Runtime, modules: Modules, which: ModuleName[]
   };
   if (rt.transport.kind !== "kafka") {
     await start();
-    return stopAll;
+    return async () => (await stopAll(), await metrics.stop());
   }
   let stopped = false;
   void (async () => {
@@ -63,6 +68,7 @@ async function startMessaging(rt: Runtime, modules: Modules, which: ModuleName[]
   return async () => {
     stopped = true;
     await stopAll();
+    await metrics.stop();
   };
 }
 

@@ -3,6 +3,7 @@ import { buildOpenApi } from "../platform/openapi/build-openapi.js";
 import type { OpenApiFragment } from "../platform/openapi/openapi-helpers.js";
 import { createHealthRouter } from "../platform/health/health.router.js";
 import { createHttpApp } from "../platform/http/create-http-app.js";
+import { createMetricsRouter } from "../platform/observability/metrics.router.js";
 import { startServer, type RunningServer } from "../platform/server/start-server.js";
 import type { Runtime } from "./runtime.js";
 
@@ -24,7 +25,7 @@ export function createModulesApp(rt: Runtime, name: string, modules: ServedModul
   return createHttpApp({
     logger: rt.logger,
     bodyLimit: rt.config.bodyLimit,
-    routers: [createHealthRouter(rt.readiness, { details: rt.details, logger: rt.logger.child({ component: "health" }) }), openApiRouter(`Strangler ${name}`, modules), ...modules.map((m) => m.router)],
+    routers: [createMetricsRouter(), createHealthRouter(rt.readiness, { details: rt.details, logger: rt.logger.child({ component: "health" }) }), openApiRouter(`Strangler ${name}`, modules), ...modules.map((m) => m.router)],
   });
 }
 

@@ -23,6 +23,22 @@
 {{- printf "%s-%s" (include "strangler.fullname" .root | trunc 52 | trimSuffix "-") .name }}
 {{- end }}
 
+{{- define "strangler.analysisTemplateName" -}}
+{{- printf "%s-upstream-health" (include "strangler.fullname" . | trunc 47 | trimSuffix "-") }}
+{{- end }}
+
+{{/* What an autoscaler scales for a component: its Rollout (rollout.enabled) or its Deployment. (dict "root" $ "name" "users") */}}
+{{- define "strangler.scaleTarget" -}}
+{{- if (include "strangler.component" . | fromYaml).rollout.enabled }}
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+{{- else }}
+apiVersion: apps/v1
+kind: Deployment
+{{- end }}
+name: {{ include "strangler.componentName" . }}
+{{- end }}
+
 {{- define "strangler.secretName" -}}
 {{- .Values.secrets.existingSecret | default (include "strangler.fullname" .) }}
 {{- end }}
@@ -112,16 +128,17 @@ capabilities:
 {{- end }}
 
 {{/* Checksums of the rendered ConfigMap/Secret: a change rolls the pods. An existingSecret is
-     not rendered here, so its name is hashed instead (roll it yourself when its content changes). */}}
+     not rendered here, so its name is hashed instead (roll it yourself when its content changes); an ExternalSecret's
+     spec is hashed, not the values it syncs. */}}
 {{- define "strangler.checksums" -}}
 checksum/config: {{ include (print .Template.BasePath "/configmap.yaml") . | sha256sum }}
-checksum/secret: {{ (.Values.secrets.existingSecret | default (include (print .Template.BasePath "/secret.yaml") .)) | sha256sum }}
+checksum/secret: {{ (.Values.secrets.existingSecret | default (include (print .Template.BasePath (ternary "/externalsecret.yaml" "/secret.yaml" .Values.externalSecret.enabled)) .)) | sha256sum }}
 {{- end }}
 
 {{/* Name of the install-only hook Secret holding a generated JWT_SECRET, or "" when JWT_SECRET comes from
-     secrets.jwtSecret (the release Secret) or secrets.existingSecret. */}}
+     secrets.jwtSecret (the release Secret), secrets.existingSecret or an ExternalSecret. */}}
 {{- define "strangler.generatedJwtSecretName" -}}
-{{- if not (or .Values.secrets.existingSecret .Values.secrets.jwtSecret .Values.secrets.gitops) }}
+{{- if not (or .Values.secrets.existingSecret .Values.secrets.jwtSecret .Values.secrets.gitops .Values.externalSecret.enabled) }}
 {{- printf "%s-jwt" (include "strangler.fullname" . | trunc 59 | trimSuffix "-") }}
 {{- end }}
 {{- end }}

@@ -25,6 +25,7 @@ export const NAMESPACE = "strangler-test";
 const INSTALLERS: Record<string, string> = {
   helm: "bash scripts/tools.sh helm",
   kubeconform: "bash scripts/tools.sh kubeconform",
+  "promql-check": "bash scripts/tools.sh promql-check",
   "docker-compose": "bash scripts/compose-tool.sh",
   shellcheck: "apt-get install -y shellcheck",
 };
