@@ -4,6 +4,7 @@ import { createRuntime } from "../roles/runtime.js";
 import { MODULE_NAMES, startAll, startMonolith, startService, type ModuleName, type StartedRole } from "../roles/roles.js";
 import { runMigrate } from "./migrate.command.js";
 import { runToken } from "./token.command.js";
+import { runOutbox } from "./outbox.command.js";
 import { runFlags, runProxyRole, type RunningProxyRole } from "./proxy.command.js";
 
 const USAGE = `usage: strangler <role> [args]
@@ -14,6 +15,7 @@ const USAGE = `usage: strangler <role> [args]
   flags <list|init|set <route> <percent>|on <route>|off <route>>   route flags (Unleash, or the local flags file)
   token --role <staff|customer> [--sub ID] [--expires 12h]         print a signed JWT
   migrate                      apply prisma/migrations to DATABASE_URL (what prisma migrate deploy does)
+  outbox <parked|retry> [--module M] [--id N|--all]   list / retry outbox rows parked after repeated publish failures
 PORT overrides a server role's port; every setting is an environment variable (see README).`;
 
 async function main(argv: string[]): Promise<number> {
@@ -44,6 +46,8 @@ async function main(argv: string[]): Promise<number> {
       return runToken(args, loadConfig(process.env, { serving: false }));
     case "migrate":
       return runMigrate(loadConfig(process.env, { serving: false }));
+    case "outbox":
+      return runOutbox(args, loadConfig(process.env, { serving: false }), createLogger({ level: "warn", service: "strangler-outbox" }));
     case undefined:
     case "help":
     case "--help":
