@@ -5,7 +5,8 @@ import { createLogger } from "../../src/platform/logger/logger.js";
 import { createKafkaTransport } from "../../src/platform/messaging/kafka.transport.js";
 import type { MessageTransport } from "../../src/platform/messaging/transport.js";
 import { eventually } from "../support/fixtures.js";
-import { dropNamespace, KAFKA_BROKERS, newNamespace } from "../support/kafka.js";
+import { dropNamespace, KAFKA_BROKERS, kafkaEnv, newNamespace } from "../support/kafka.js";
+import { createTestApp } from "../support/test-app.js";
 
 // Issue 14: a handler throwing a non-retriable error (a TypeError: a bug, a bad deploy) makes kafkajs emit CRASH
 // with restart: false, and the consumer stayed dead — /ready 200, orders Pending forever. Now it is restarted with
@@ -68,5 +69,34 @@ describe("consumer crash on the real broker: restarted, counted, a crash loop fa
     assert.ok((await restarts("crash-always")) >= 1);
     const consumer = (await t.describe()).consumers.find((c) => c.groupId === "crash-always");
     assert.ok(consumer && consumer.restarts! >= 1 && /always broken/.test(consumer.lastError ?? ""), JSON.stringify(consumer));
+  });
+
+  it("when a consumer of the role is in a crash loop, then GET /ready answers 503 failing `consumers`; it is 200 before", async () => {
+    const app = await createTestApp(kafkaEnv(ns, { CONSUMER_UNREADY_AFTER_CRASHES: "2" }));
+    try {
+      const ready = await app.http.get("/ready");
+      assert.equal(ready.status, 200, JSON.stringify(ready.body));
+      assert.deepEqual(ready.body.checks.consumers, { status: "ok" });
+      await app.rt.transport.ensureTopics(["t-crash-role"]);
+      await app.rt.transport.subscribe({
+        groupId: "crash-role",
+        topics: ["t-crash-role"],
+        async handle() {
+          throw new TypeError("broken handler in the role");
+        },
+      });
+      await app.rt.transport.publish("t-crash-role", [{ key: "k", value: "x" }]);
+      const res = await eventually(async () => {
+        const r = await app.http.get("/ready");
+        return r.status === 503 ? r : undefined;
+      }, "/ready 503", 40_000);
+      assert.deepEqual(res.body.failing, ["consumers"]);
+      const details = await app.http.get("/health/details");
+      const member = details.body.messaging.consumers.find((c: { groupId: string }) => c.groupId === "crash-role");
+      assert.equal(details.body.checks.consumers.status, "fail");
+      assert.ok(member.restarts >= 1 && member.crashesInARow >= 2, JSON.stringify(member));
+    } finally {
+      await app.close();
+    }
   });
 });
