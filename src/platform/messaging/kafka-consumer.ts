@@ -86,12 +86,13 @@ export function createGroupMember(o: GroupMemberOptions) {
   function onFatalCrash(crashed: Consumer) {
     if (stopped || consumer !== crashed) return;
     state.crashesInARow++;
+    const delayMs = restartDelayMs(state.crashesInARow);
+    log.error("consumer crashed and kafkajs will not restart it: restarting", { error: state.lastError, crashesInARow: state.crashesInARow, restartInMs: delayMs });
     scheduleRestart(crashed, state.crashesInARow);
   }
 
   function scheduleRestart(previous: Consumer, attempt: number) {
     const delayMs = restartDelayMs(attempt);
-    log.error("consumer crashed and kafkajs will not restart it: restarting", { error: state.lastError, crashesInARow: state.crashesInARow, restartInMs: delayMs });
     restartTimer = setTimeout(async () => {
       restartTimer = undefined;
       if (stopped) return;
@@ -104,6 +105,7 @@ export function createGroupMember(o: GroupMemberOptions) {
       } catch (e) {
         // The broker does not answer: try again later (a broker outage is not a crash of ours, nothing counted).
         state.lastError = messageOf(e);
+        log.warn("consumer restart failed, retrying", { error: state.lastError, retryInMs: restartDelayMs(attempt + 1) });
         if (consumer) scheduleRestart(consumer, attempt + 1);
       }
     }, delayMs);
