@@ -97,8 +97,11 @@ export function createOutboxBatch(o: OutboxBatchOptions) {
     throw new BrokerUnavailableError(e);
   }
 
-  /** One topic's rows, one at a time; a failed row's later rows of the same key stay unsent (order). */
-  async function isolate(rows: OutboxRow[]) {
+  /**
+   * One topic's rows, one at a time; a failed row's later rows of the same key stay unsent (order). `later`: the
+   * batch's rows of the topics after this one, released too if the broker goes away meanwhile.
+   */
+  async function isolate(rows: OutboxRow[], later: OutboxRow[]) {
     const failedKeys = new Set<string>();
     for (const [i, row] of rows.entries()) {
       if (failedKeys.has(row.key)) {
@@ -109,7 +112,7 @@ export function createOutboxBatch(o: OutboxBatchOptions) {
         await publish(row.topic, [row]);
         await markSent([row.id]);
       } catch (e) {
-        await blameBroker(e, rows.slice(i));
+        await blameBroker(e, [...rows.slice(i), ...later]);
         failedKeys.add(row.key);
         await recordFailure(row, e);
       }
@@ -133,7 +136,7 @@ export function createOutboxBatch(o: OutboxBatchOptions) {
         // A batch of several rows may have been partly written (per partition) before the error: the rows found
         // good below go out again — at-least-once, the consumers' inbox drops the copy.
         if (list.length === 1) await recordFailure(list[0]!, e);
-        else await isolate(list);
+        else await isolate(list, topics.slice(i + 1).flat());
       }
     }
     return rows.length;
