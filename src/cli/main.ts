@@ -1,12 +1,13 @@
 import { loadConfig } from "../platform/config/config.js";
 import { loadLogLevel } from "../platform/config/load-env.js";
 import { reportStartupFailure } from "../platform/errors/process-errors.js";
-import type { Logger } from "../platform/logger/logger.js";
+import { createLogger, type Logger } from "../platform/logger/logger.js";
 import { createRuntime, type Runtime } from "../roles/runtime.js";
 import { MODULE_NAMES, startAll, startMonolith, startService, type ModuleName, type StartedRole } from "../roles/roles.js";
 import { runMigrate } from "./migrate.command.js";
 import { runToken } from "./token.command.js";
 import { runUntilSignal } from "./lifecycle.js";
+import { runOutbox } from "./outbox.command.js";
 import { runFlags, runProxyRole } from "./proxy.command.js";
 
 const USAGE = `usage: strangler <role> [args]
@@ -17,6 +18,7 @@ const USAGE = `usage: strangler <role> [args]
   flags <list|init|set <route> <percent>|on <route>|off <route>>   route flags (Unleash, or the flags file)
   token --role <staff|customer> [--sub ID] [--expires 12h]         print a signed JWT
   migrate                      apply prisma/migrations to DATABASE_URL (what prisma migrate deploy does)
+  outbox <parked|retry> [--module M] [--id N|--all]   list / retry outbox rows parked after repeated publish failures
 PORT overrides a server role's port; every setting is an environment variable (see README).`;
 
 async function main(argv: string[]): Promise<number> {
@@ -47,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       return runToken(args, loadConfig(process.env, { serving: false }));
     case "migrate":
       return runMigrate(loadConfig(process.env, { serving: false }));
+    case "outbox":
+      return runOutbox(args, loadConfig(process.env, { serving: false }), createLogger({ level: "warn", service: "strangler-outbox" }));
     case undefined:
     case "help":
     case "--help":

@@ -40,6 +40,8 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
         if (shuttingDown) throw new Error("shutting down");
       },
     },
+    // Not the broker: only a consumer of this process stuck in a crash loop (docs/events.md, "Consumers").
+    ...(transport.kind === "kafka" ? [{ name: "consumers", check: () => transport.checkConsumers() }] : []),
   ];
   // Kafka is not a readiness check: the outbox buffers events while the broker is away, and orders are still
   // accepted (docs/events.md). Taking every pod out of service for a broker outage would turn it into a full one.

@@ -4,7 +4,7 @@ import type { Database } from "../../platform/db/database.js";
 import type { Logger } from "../../platform/logger/logger.js";
 import { subscribeHandlers } from "../../platform/messaging/event-consumer.js";
 import type { MessageTransport } from "../../platform/messaging/transport.js";
-import { createOutboxRelay, type OutboxRelay } from "../../platform/outbox/outbox-relay.js";
+import { createOutboxRelay, type OutboxRelay, type OutboxSettings } from "../../platform/outbox/outbox-relay.js";
 import type { InventoryApi } from "./contracts/inventory.dto.js";
 import { INVENTORY_TOPICS } from "./contracts/stock-events.contract.js";
 import { createStockRepository } from "./data-access/stock.repository.js";
@@ -29,7 +29,7 @@ export interface InventoryModule {
   stopMessaging(): Promise<void>;
 }
 
-export function createInventoryModule(deps: { db: Database; logger: Logger; outbox: { pollMs: number; batchSize: number; leaseMs: number } }): InventoryModule {
+export function createInventoryModule(deps: { db: Database; logger: Logger; outbox: OutboxSettings }): InventoryModule {
   const logger = deps.logger.child({ module: "inventory" });
   const repo = createStockRepository(deps.db);
   const useCases = createInventoryUseCases(repo);

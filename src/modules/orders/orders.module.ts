@@ -4,7 +4,7 @@ import type { Database } from "../../platform/db/database.js";
 import type { Logger } from "../../platform/logger/logger.js";
 import { subscribeHandlers } from "../../platform/messaging/event-consumer.js";
 import type { MessageTransport } from "../../platform/messaging/transport.js";
-import { createOutboxRelay, type OutboxRelay } from "../../platform/outbox/outbox-relay.js";
+import { createOutboxRelay, type OutboxRelay, type OutboxSettings } from "../../platform/outbox/outbox-relay.js";
 import type { InventoryApi } from "../inventory/contracts/inventory.dto.js";
 import type { UsersApi } from "../users/contracts/user.dto.js";
 import { ORDER_TOPICS } from "./contracts/order-events.contract.js";
@@ -39,7 +39,7 @@ export interface OrdersModuleDeps {
   inventory: InventoryApi;
   /** Guards status changes (staff only). */
   requireStaff: RequestHandler;
-  outbox: { pollMs: number; batchSize: number; leaseMs: number };
+  outbox: OutboxSettings;
 }
 
 export function createOrdersModule(deps: OrdersModuleDeps): OrdersModule {

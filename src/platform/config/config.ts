@@ -28,8 +28,20 @@ export interface AppConfig {
     readonly replicationFactor: number;
     /** Prefix of every topic and consumer-group id ("" = the exact names of API.md and the fixed group ids). */
     readonly namespace: string;
+    /** A consumer that crashed (and was restarted) this many times in a row without handling a message fails /ready; 0 = never. */
+    readonly unreadyAfterCrashes: number;
   };
-  readonly outbox: { readonly pollMs: number; readonly batchSize: number; readonly leaseMs: number };
+  readonly outbox: {
+    readonly pollMs: number;
+    readonly batchSize: number;
+    readonly leaseMs: number;
+    /** Failed publishes of one row (the broker answering) before it is parked. */
+    readonly maxAttempts: number;
+    /** Sent outbox rows, processed inbox rows and idempotency keys older than this are purged… */
+    readonly retentionMs: number;
+    /** …every this often. */
+    readonly purgeIntervalMs: number;
+  };
 }
 
 const schema = Joi.object({
@@ -61,6 +73,10 @@ const schema = Joi.object({
   OUTBOX_POLL_MS: Joi.number().integer().min(10).default(1_000),
   OUTBOX_BATCH_SIZE: Joi.number().integer().min(1).max(1000).default(100),
   OUTBOX_LEASE_MS: Joi.number().integer().min(1000).default(30_000),
+  OUTBOX_MAX_ATTEMPTS: Joi.number().integer().min(1).max(1000).default(10),
+  RETENTION_MS: Joi.number().integer().min(1000).default(7 * 24 * 3_600_000),
+  RETENTION_PURGE_INTERVAL_MS: Joi.number().integer().min(100).default(3_600_000),
+  CONSUMER_UNREADY_AFTER_CRASHES: Joi.number().integer().min(0).default(5),
 })
   .oxor("JWT_SECRET", "JWT_JWKS_URL")
   .unknown(true);
@@ -98,8 +114,16 @@ function toAppConfig(v: EnvValues): AppConfig {
       topicPartitions: v.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: v.KAFKA_REPLICATION_FACTOR,
       namespace: v.KAFKA_NAMESPACE,
+      unreadyAfterCrashes: v.CONSUMER_UNREADY_AFTER_CRASHES,
     },
-    outbox: { pollMs: v.OUTBOX_POLL_MS, batchSize: v.OUTBOX_BATCH_SIZE, leaseMs: v.OUTBOX_LEASE_MS },
+    outbox: {
+      pollMs: v.OUTBOX_POLL_MS,
+      batchSize: v.OUTBOX_BATCH_SIZE,
+      leaseMs: v.OUTBOX_LEASE_MS,
+      maxAttempts: v.OUTBOX_MAX_ATTEMPTS,
+      retentionMs: v.RETENTION_MS,
+      purgeIntervalMs: v.RETENTION_PURGE_INTERVAL_MS,
+    },
   };
 }
 

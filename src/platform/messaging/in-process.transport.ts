@@ -45,6 +45,7 @@ export function createInProcessTransport(logger: Logger, lanes = 8): MessageTran
       groups.set(subscription.groupId, { subscription, tails: Array.from({ length: lanes }, () => Promise.resolve()) });
     },
     async ping() {},
+    async checkConsumers() {},
     async describe() {
       return { kind: "in-process" as const, consumers: [...groups.keys()].map((groupId) => ({ groupId, state: "running" as const })) };
     },

@@ -1,7 +1,8 @@
-import { Kafka, logLevel, Partitioners, type Consumer, type Producer, type LogEntry } from "kafkajs";
+import { Kafka, logLevel, Partitioners, type Producer, type LogEntry } from "kafkajs";
 import { withTimeout } from "../async/with-timeout.js";
 import type { Logger } from "../logger/logger.js";
-import type { ConsumerDescription, InboundMessage, MessageTransport, OutboundMessage, Subscription, TransportDescription } from "./transport.js";
+import { createGroupMember, type GroupMember } from "./kafka-consumer.js";
+import type { MessageTransport, OutboundMessage, Subscription, TransportDescription } from "./transport.js";
 
 export interface KafkaTransportOptions {
   brokers: string[];
@@ -11,6 +12,8 @@ export interface KafkaTransportOptions {
   /** Prefix of every topic and consumer-group id on the cluster; modules and handlers only see the plain names. */
   namespace?: string;
   logger: Logger;
+  /** A consumer restarted this many times in a row without handling a message fails readiness; 0/absent = never. */
+  unreadyAfterCrashes?: number;
 }
 
 const DISCONNECT_TIMEOUT_MS = 5_000;
@@ -27,9 +30,6 @@ function logCreator(logger: Logger) {
       else log.debug(message, meta);
     };
 }
-
-const headersOf = (h: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined): Record<string, string> =>
-  Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v ?? "")]));
 
 const DESCRIBE_WAIT_MS = 2_000;
 
@@ -55,8 +55,7 @@ export function createKafkaTransport(options: KafkaTransportOptions): MessageTra
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
-  const consumers: Consumer[] = [];
-  const members: (ConsumerDescription & { topics: string[] })[] = [];
+  const members: GroupMember[] = [];
   let producerConnected: Promise<void> | undefined;
   let adminConnected: Promise<void> | undefined;
 
@@ -112,52 +111,26 @@ export function createKafkaTransport(options: KafkaTransportOptions): MessageTra
       });
     },
     async subscribe(subscription: Subscription) {
-      const consumer = kafka.consumer({
-        groupId: onCluster(subscription.groupId),
-        allowAutoTopicCreation: false,
-        // A member that died (crash, kill -9) is noticed after 10 s instead of kafkajs' 30 s default, so its
-        // partitions move to a live instance quickly; heartbeats every second keep healthy members in.
-        sessionTimeout: 10_000,
-        heartbeatInterval: 1_000,
-        retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 },
-      });
-      consumers.push(consumer);
-      const member: (typeof members)[number] = { groupId: subscription.groupId, state: "starting", topics: subscription.topics.map(onCluster) };
-      members.push(member);
-      consumer.on(consumer.events.GROUP_JOIN, () => {
-        member.state = "running";
-        member.lastError = undefined;
-      });
-      consumer.on(consumer.events.CRASH, ({ payload }) => {
-        member.state = "crashed";
-        member.lastError = String(payload.error?.message ?? payload.error);
-      });
-      consumer.on(consumer.events.STOP, () => {
-        member.state = "stopped";
-      });
-      await consumer.connect();
-      // fromBeginning applies only when the group has no committed offset yet (its first start);
-      // afterwards the group resumes from its committed offsets — it never replays everything on restart.
-      await consumer.subscribe({ topics: subscription.topics.map(onCluster), fromBeginning: true });
-      await consumer.run({
-        autoCommit: true,
-        // partitions are handled in parallel, each in order (one order's events share a partition: key = orderId)
+      const member = createGroupMember({
+        kafka,
+        subscription,
+        onCluster,
+        fromCluster,
         partitionsConsumedConcurrently: options.topicPartitions,
-        eachMessage: async ({ topic, partition, message }) => {
-          const inbound: InboundMessage = {
-            topic: fromCluster(topic),
-            key: message.key?.toString() ?? null,
-            value: message.value?.toString() ?? null,
-            headers: headersOf(message.headers),
-            position: `${topic}/${partition}@${message.offset}`,
-          };
-          await subscription.handle(inbound); // a rejection makes kafkajs retry the message (no commit)
-        },
+        logger: options.logger,
       });
+      members.push(member);
+      await member.start();
+    },
+    async checkConsumers() {
+      const limit = options.unreadyAfterCrashes ?? 0;
+      const looping = members.map((m) => m.description()).filter((d) => limit > 0 && d.crashesInARow >= limit);
+      if (looping.length)
+        throw new Error(`consumer crash loop: ${looping.map((d) => `${d.groupId} crashed ${d.crashesInARow} times in a row (${d.lastError ?? "?"})`).join("; ")}`);
     },
     ping,
     async describe(): Promise<TransportDescription> {
-      const consumerList = (lags: (number | undefined)[] = []) => members.map(({ topics: _t, ...m }, i) => (lags[i] === undefined ? m : { ...m, lag: lags[i] }));
+      const consumerList = (lags: (number | undefined)[] = []) => members.map((m, i) => (lags[i] === undefined ? m.description() : { ...m.description(), lag: lags[i] }));
       let timer: NodeJS.Timeout | undefined;
       try {
         // kafkajs retries for longer than a diagnostic should wait: a broker that does not answer soon is down.
@@ -167,7 +140,7 @@ export function createKafkaTransport(options: KafkaTransportOptions): MessageTra
       } finally {
         clearTimeout(timer);
       }
-      const lags = await Promise.all(members.map((m) => groupLag(onCluster(m.groupId), m.topics).catch(() => undefined)));
+      const lags = await Promise.all(members.map((m) => groupLag(onCluster(m.description().groupId), m.topics).catch(() => undefined)));
       return { kind: "kafka", broker: { status: "up" }, consumers: consumerList(lags) };
     },
     async close() {
@@ -176,7 +149,7 @@ export function createKafkaTransport(options: KafkaTransportOptions): MessageTra
       const bounded = async (what: string, p: Promise<unknown> | false | undefined) => {
         if (p) await withTimeout(p, DISCONNECT_TIMEOUT_MS, `kafka ${what} disconnect`).catch((e: Error) => options.logger.warn(`${e.message}; stopping anyway`));
       };
-      await Promise.allSettled(consumers.map((c) => bounded("consumer", c.disconnect())));
+      await Promise.allSettled(members.map((m) => bounded("consumer", m.stop())));
       await Promise.allSettled([bounded("producer", producerConnected && producer.disconnect()), bounded("admin", adminConnected && admin.disconnect())]);
     },
   };

@@ -34,6 +34,11 @@ export interface MessageTransport {
   publish(topic: string, messages: OutboundMessage[]): Promise<void>;
   subscribe(subscription: Subscription): Promise<void>;
   ping(): Promise<void>;
+  /**
+   * Readiness: rejects when a consumer of this process is in a crash loop (restarted `unreadyAfterCrashes` times in a
+   * row without handling a message). Never because of the broker: a broker outage is not a readiness failure.
+   */
+  checkConsumers(): Promise<void>;
   /** What GET /health/details shows: broker reachability, each consumer's state and lag. Never throws. */
   describe(): Promise<TransportDescription>;
   close(): Promise<void>;
@@ -45,6 +50,8 @@ export interface ConsumerDescription {
   state: "starting" | "running" | "crashed" | "stopped";
   lastError?: string;
   lag?: number;
+  /** Restarts after crashes kafkajs would not restart from (Kafka only). */
+  restarts?: number;
 }
 
 export interface TransportDescription {

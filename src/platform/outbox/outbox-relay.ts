@@ -1,37 +1,62 @@
+import { randomUUID } from "node:crypto";
+import { withTimeout } from "../async/with-timeout.js";
 import type { PrismaClient } from "../db/database.js";
 import type { Logger } from "../logger/logger.js";
 import type { MessageTransport } from "../messaging/transport.js";
+import { BrokerUnavailableError, createOutboxBatch } from "./outbox-batch.js";
+import { countParked } from "./outbox-admin.js";
+import { outboxParkedRows } from "./outbox-metrics.js";
 import { outboxTable, type ModuleSchema } from "./outbox.js";
+import { createRetentionJob } from "./retention.js";
 
-export interface OutboxRelayOptions {
+/** The relay's settings (config.outbox). */
+export interface OutboxSettings {
+  pollMs: number;
+  batchSize: number;
+  leaseMs: number;
+  /** Failed publishes of one row, with the broker answering, before it is parked. */
+  maxAttempts: number;
+  /** Sent/processed rows older than this are purged every `purgeIntervalMs`. */
+  retentionMs: number;
+  purgeIntervalMs: number;
+}
+
+export interface OutboxRelayOptions extends OutboxSettings {
   prisma: PrismaClient;
   schema: ModuleSchema;
   transport: MessageTransport;
   logger: Logger;
-  pollMs: number;
-  batchSize: number;
-  leaseMs: number;
 }
 
-type Row = { id: bigint; topic: string; key: string; envelope: string };
+const PING_TIMEOUT_MS = 2_000;
 
 /**
  * Publishes a module's outbox rows. Rows are claimed with a short lease (FOR UPDATE SKIP LOCKED, no transaction held
- * while publishing), so several instances can run side by side. A row is only claimed when no earlier unsent row of
- * the same key exists, which keeps each order's events in order across instances. Sent rows are marked; failures are
- * retried with exponential backoff. `nudge()` (called after a commit) makes publishing immediate instead of polled.
+ * while publishing) that names this instance, so several instances can run side by side. A row is only claimed when
+ * no earlier unsent row of the same key exists, which keeps each order's events in order across instances. A row
+ * that keeps failing while the broker answers is parked after `maxAttempts` (outbox-batch.ts); a broker that does
+ * not answer makes the whole relay back off, counting nothing against the rows. `nudge()` (called after a commit)
+ * makes publishing immediate instead of polled. The relay also runs its schema's retention purge.
  */
 export function createOutboxRelay(o: OutboxRelayOptions) {
   const t = outboxTable(o.schema, "outbox");
-  const claimSql = `
-    UPDATE ${t} SET locked_until = now() + ($2::int * interval '1 millisecond'), attempts = attempts + 1
-    WHERE id IN (
-      SELECT c.id FROM ${t} c
-      WHERE c.sent_at IS NULL AND (c.locked_until IS NULL OR c.locked_until < now())
-        AND NOT EXISTS (SELECT 1 FROM ${t} p WHERE p.key = c.key AND p.sent_at IS NULL AND p.id < c.id)
-      ORDER BY c.id LIMIT $1 FOR UPDATE SKIP LOCKED)
-    RETURNING id, topic, key, envelope::text AS envelope`; // as text: published as stored, never parsed and re-serialised
   const log = o.logger.child({ component: "outbox-relay", schema: o.schema });
+  const refreshParked = () =>
+    countParked(o.prisma, o.schema).then(
+      (n) => outboxParkedRows.set({ module: o.schema }, n),
+      () => undefined, // a database blip: the next poll refreshes it
+    );
+  const drainOnce = createOutboxBatch({
+    ...o,
+    owner: `${o.schema}-${randomUUID()}`,
+    brokerReachable: () =>
+      withTimeout(o.transport.ping(), PING_TIMEOUT_MS, "broker ping").then(
+        () => true,
+        () => false,
+      ),
+    onParked: () => void refreshParked(),
+  });
+  const retention = createRetentionJob({ prisma: o.prisma, schema: o.schema, logger: o.logger, retentionMs: o.retentionMs, intervalMs: o.purgeIntervalMs });
   let running = false;
   let wake: (() => void) | undefined;
   let pending = false;
@@ -49,45 +74,21 @@ export function createOutboxRelay(o: OutboxRelayOptions) {
       wake = done;
     });
 
-  /** Publishes one batch; returns how many rows it handled. */
-  async function drainOnce(): Promise<number> {
-    const rows = await o.prisma.$queryRawUnsafe<Row[]>(claimSql, o.batchSize, o.leaseMs);
-    if (!rows.length) return 0;
-    rows.sort((a, b) => (a.id < b.id ? -1 : 1));
-    const ids = rows.map((r) => r.id);
-    try {
-      const byTopic = new Map<string, Row[]>();
-      for (const r of rows) {
-        const list = byTopic.get(r.topic);
-        if (list) list.push(r);
-        else byTopic.set(r.topic, [r]);
-      }
-      for (const [topic, list] of byTopic)
-        await o.transport.publish(
-          topic,
-          list.map((r) => ({ key: r.key, value: r.envelope, headers: { "content-type": "application/json" } })),
-        );
-    } catch (e) {
-      await o.prisma.$executeRawUnsafe(`UPDATE ${t} SET locked_until = NULL, last_error = $2 WHERE id = ANY($1::bigint[])`, ids, String((e as Error).message ?? e).slice(0, 500));
-      throw e;
-    }
-    await o.prisma.$executeRawUnsafe(`UPDATE ${t} SET sent_at = now(), locked_until = NULL, last_error = NULL WHERE id = ANY($1::bigint[])`, ids);
-    return rows.length;
-  }
-
   async function run() {
     while (running) {
       pending = false;
       try {
-        const n = await drainOnce();
+        const n = await drainOnce(o.batchSize);
         if (failures) log.info("outbox publishing recovered", { afterFailures: failures });
         failures = 0;
         if (n === o.batchSize || pending) continue;
+        await refreshParked();
         await sleep(o.pollMs);
       } catch (e) {
         failures++;
         const backoff = Math.min(200 * 2 ** Math.min(failures - 1, 5), 5_000);
-        log.warn("outbox publish failed, retrying", { error: (e as Error).message, attempt: failures, backoffMs: backoff });
+        const reason = e instanceof BrokerUnavailableError ? e.message : `${(e as Error).message}`;
+        log.warn("outbox publish failed, retrying", { error: reason, attempt: failures, backoffMs: backoff });
         await sleep(backoff);
       }
     }
@@ -98,6 +99,7 @@ export function createOutboxRelay(o: OutboxRelayOptions) {
       if (running) return;
       running = true;
       loop = run();
+      retention.start();
     },
     /** Called after a transaction that wrote outbox rows committed. */
     nudge() {
@@ -107,9 +109,9 @@ export function createOutboxRelay(o: OutboxRelayOptions) {
     async stop() {
       running = false;
       wake?.();
-      await loop;
+      await Promise.all([loop, retention.stop()]);
     },
-    /** Rows not yet published (for readiness/metrics/tests). */
+    /** Rows not yet published, parked ones included (for readiness/metrics/tests). */
     async backlog(): Promise<number> {
       const [r] = await o.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM ${t} WHERE sent_at IS NULL`);
       return Number(r?.n ?? 0);

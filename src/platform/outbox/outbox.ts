@@ -31,13 +31,17 @@ export async function recordInbox(tx: Prisma.TransactionClient, schema: ModuleSc
   return inserted === 1;
 }
 
-/** The module's outbox backlog for GET /health/details: rows not yet published, the oldest, and failing ones. */
+/**
+ * The module's outbox backlog for GET /health/details: rows not yet published (parked ones included), the oldest,
+ * failing ones (being retried) and parked ones (set aside until `strangler outbox retry`).
+ */
 export async function describeOutbox(prisma: PrismaClient, schema: ModuleSchema) {
-  const [row] = await prisma.$queryRawUnsafe<{ pending: number; failing: number; oldest: Date | null }[]>(
-    `SELECT count(*)::int AS pending, count(*) FILTER (WHERE last_error IS NOT NULL)::int AS failing, min(created_at) AS oldest
+  const [row] = await prisma.$queryRawUnsafe<{ pending: number; failing: number; parked: number; oldest: Date | null }[]>(
+    `SELECT count(*)::int AS pending, count(*) FILTER (WHERE last_error IS NOT NULL AND parked_at IS NULL)::int AS failing,
+       count(*) FILTER (WHERE parked_at IS NOT NULL)::int AS parked, min(created_at) AS oldest
      FROM ${table(schema, "outbox")} WHERE sent_at IS NULL`,
   );
-  return { pending: row?.pending ?? 0, failing: row?.failing ?? 0, oldestPendingAt: row?.oldest?.toISOString() ?? null };
+  return { pending: row?.pending ?? 0, failing: row?.failing ?? 0, parked: row?.parked ?? 0, oldestPendingAt: row?.oldest?.toISOString() ?? null };
 }
 
 export { table as outboxTable };
