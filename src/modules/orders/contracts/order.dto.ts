@@ -1,4 +1,5 @@
 import Joi from "joi";
+import { uuidSchema } from "../../../platform/http/uuid.schema.js";
 
 export const ORDER_STATUSES = ["Created", "Shipped", "Delivered", "Cancelled"] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -38,7 +39,7 @@ export interface PlaceOrderInput {
   items: OrderItem[];
 }
 
-const uuid = Joi.string().guid().lowercase();
+const uuid = uuidSchema;
 const line = Joi.string().trim().min(1).max(200).required();
 
 export const placeOrderSchema = Joi.object<PlaceOrderInput>({

@@ -26,8 +26,6 @@ export const createUserSchema = Joi.object<CreateUserInput>({
   lastName: name,
 }).required();
 
-export const uuidSchema = Joi.string().guid().lowercase();
-
 export const pageSchema = Joi.object({
   limit: Joi.number().integer().min(1).max(500).default(50),
   offset: Joi.number().integer().min(0).max(1_000_000).default(0),

@@ -1,7 +1,8 @@
 import { Router } from "express";
 import Joi from "joi";
 import { validate } from "../../../../platform/http/validate.js";
-import { createUserSchema, pageSchema, uuidSchema } from "../../contracts/user.dto.js";
+import { uuidSchema } from "../../../../platform/http/uuid.schema.js";
+import { createUserSchema, pageSchema } from "../../contracts/user.dto.js";
 import type { UserUseCases } from "../../domain/user.use-cases.js";
 import { userNotFound } from "../../domain/users.errors.js";
 
