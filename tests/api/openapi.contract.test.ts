@@ -60,6 +60,8 @@ describe("OpenAPI document", () => {
     conforms("GET", "/api/users", await t.http.get("/api/users"));
     conforms("POST", "/api/users", await t.http.post("/api/users").send({ username: `u_${randomUUID().slice(0, 6)}`, email: `${randomUUID()}@x.io`, firstName: "a", lastName: "b" }));
     conforms("POST", "/api/users", await t.http.post("/api/users").send({}));
+    conforms("POST", "/api/users", await t.http.post("/api/users").set("content-type", "text/plain").send("{}"));
+    conforms("POST", "/api/orders", await t.http.post("/api/orders").set("content-type", "application/vnd.api+json").send("{}"));
     conforms("GET", "/api/users/validate", await t.http.get(`/api/users/validate?id=${user.id}`));
     conforms("GET", "/api/users/validate", await t.http.get(`/api/users/validate?id=${randomUUID()}`));
     const productId = await stockProduct(t, 4);
