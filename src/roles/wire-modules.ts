@@ -23,6 +23,7 @@ export function wireModules(rt: Runtime): Modules {
     logger,
     outbox: config.outbox,
     requireStaff: rt.auth.requireRole("staff"),
+    requireUser: rt.auth.requireRole("staff", "customer"),
     users: config.services.usersUrl ? createUsersHttpClient({ baseUrl: config.services.usersUrl, timeoutMs }) : users.api,
     inventory: config.services.inventoryUrl ? createInventoryHttpClient({ baseUrl: config.services.inventoryUrl, timeoutMs }) : inventory.api,
   });

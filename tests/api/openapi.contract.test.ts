@@ -75,9 +75,12 @@ describe("OpenAPI document", () => {
     conforms("POST", "/api/orders", await placeOrder(t, user.id, [{ productId, quantity: 99, unitPrice: 1 }]));
     conforms("POST", "/api/orders", await placeOrder(t, randomUUID(), [{ productId, quantity: 1, unitPrice: 1 }]));
     conforms("GET", "/api/orders/{id}", await t.http.get(`/api/orders/${created.body.id}`));
-    conforms("GET", "/api/orders", await t.http.get(`/api/orders?userId=${user.id}`));
-    const { id } = await reservedOrder(t);
     const staff = await t.token("staff");
+    conforms("GET", "/api/orders", await t.http.get(`/api/orders?userId=${user.id}`).set("Authorization", `Bearer ${staff}`));
+    conforms("GET", "/api/orders", await t.http.get(`/api/orders?userId=${user.id}`).set("Authorization", `Bearer ${await t.token("customer", user.id)}`));
+    conforms("GET", "/api/orders", await t.http.get("/api/orders").set("Authorization", `Bearer ${await t.token("customer", user.id)}`));
+    conforms("GET", "/api/orders", await t.http.get("/api/orders"));
+    const { id } = await reservedOrder(t);
     conforms("PUT", "/api/orders/{id}/status", await t.http.put(`/api/orders/${id}/status`).set("Authorization", `Bearer ${staff}`).send({ status: "Shipped" }));
     conforms("PUT", "/api/orders/{id}/status", await t.http.put(`/api/orders/${id}/status`).set("Authorization", `Bearer ${staff}`).send({ status: "Cancelled" }));
     conforms("PUT", "/api/orders/{id}/status", await t.http.put(`/api/orders/${id}/status`).send({ status: "Delivered" }));

@@ -37,6 +37,8 @@ export interface OrdersModuleDeps {
   inventory: InventoryApi;
   /** Guards status changes (staff only). */
   requireStaff: RequestHandler;
+  /** Guards listing orders (any valid token; the router decides whose orders it may see). */
+  requireUser: RequestHandler;
   outbox: { pollMs: number; batchSize: number; leaseMs: number };
 }
 
@@ -48,7 +50,7 @@ export function createOrdersModule(deps: OrdersModuleDeps): OrdersModule {
   const placeOrder = createPlaceOrder({ repo, users: deps.users, inventory: deps.inventory, onCommitted });
   const changeStatus = createChangeStatus({ repo, onCommitted });
   return {
-    router: createOrdersRouter({ placeOrder, changeStatus, repo, requireStaff: deps.requireStaff }),
+    router: createOrdersRouter({ placeOrder, changeStatus, repo, requireStaff: deps.requireStaff, requireUser: deps.requireUser }),
     openapi: ordersOpenApi,
     topics: ORDER_TOPICS,
     async startMessaging(transport) {

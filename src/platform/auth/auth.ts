@@ -19,6 +19,8 @@ export interface AuthOptions {
 }
 
 const unauthorized = (message: string) => new AppError({ code: "AUTH.UNAUTHORIZED", httpStatus: 401, message });
+/** 403 AUTH.FORBIDDEN: a valid token that may not do this. */
+export const forbidden = (message: string) => new AppError({ code: "AUTH.FORBIDDEN", httpStatus: 403, message });
 
 /** Verifies `Authorization: Bearer <jwt>` (HS256 secret or JWKS) and requires one of `roles`: 401 without a valid token, 403 with another role. */
 export function createAuth(options: AuthOptions) {
@@ -47,7 +49,7 @@ export function createAuth(options: AuthOptions) {
     async (req, res, next) => {
       const principal = await verify(req.headers.authorization);
       if (!roles.includes(principal.role as Role))
-        throw new AppError({ code: "AUTH.FORBIDDEN", httpStatus: 403, message: `requires role ${roles.join(" or ")}` });
+        throw forbidden(`requires role ${roles.join(" or ")}`);
       res.locals.principal = principal;
       next();
     };

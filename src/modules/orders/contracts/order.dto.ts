@@ -3,7 +3,8 @@ import { uuidSchema } from "../../../platform/http/uuid.schema.js";
 
 export const ORDER_STATUSES = ["Created", "Shipped", "Delivered", "Cancelled"] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
-export type StockStatus = "Pending" | "Reserved" | "Rejected";
+/** Pending → Reserved or Rejected; a cancel gives the stock back: Released (from Pending or Reserved). */
+export type StockStatus = "Pending" | "Reserved" | "Rejected" | "Released";
 
 export interface ShippingAddress {
   street: string;

@@ -14,7 +14,7 @@ export const ordersOpenApi: OpenApiFragment = {
         id: uuid,
         userId: uuid,
         status: str({ enum: ["Created", "Shipped", "Delivered", "Cancelled"] }),
-        stockStatus: str({ enum: ["Pending", "Reserved", "Rejected"] }),
+        stockStatus: str({ enum: ["Pending", "Reserved", "Rejected", "Released"] }),
         cancelReason: str(),
         shippingAddress: ref("ShippingAddress"),
         items: { type: "array", items: ref("OrderItem") },
@@ -42,10 +42,16 @@ export const ordersOpenApi: OpenApiFragment = {
         },
       },
       get: {
-        summary: "List orders (by user, newest first, paged)",
+        summary: "List orders (by user, newest first, paged). Staff: any user's, or all without userId; a customer token: only its own (userId = the token's sub)",
         tags: ["orders"],
+        security: [{ bearer: [] }],
         parameters: [uuidParam("userId", "query", false), intParam("limit", false, 1), intParam("offset")],
-        responses: { 200: json({ type: "array", items: ref("Order") }), 400: error("bad query") },
+        responses: {
+          200: json({ type: "array", items: ref("Order") }),
+          400: error("bad query"),
+          401: error("no or invalid token"),
+          403: error("a customer token listing all orders or another user's"),
+        },
       },
     },
     "/api/orders/{id}": {

@@ -2,7 +2,7 @@ import type { Database, Prisma } from "../../../platform/db/database.js";
 import { isUniqueViolation } from "../../../platform/db/db-errors.js";
 import type { EventEnvelope } from "../../../platform/messaging/event-envelope.js";
 import { recordInbox, writeOutbox } from "../../../platform/outbox/outbox.js";
-import type { OrderDto, OrderStatus, ShippingAddress } from "../contracts/order.dto.js";
+import type { OrderDto, OrderStatus, ShippingAddress, StockStatus } from "../contracts/order.dto.js";
 import { centsToDecimal, toCents } from "../domain/order-lines.js";
 
 type Row = {
@@ -88,14 +88,14 @@ export function createOrderRepository(db: Database) {
      * Moves `id` from `from` to `to` and writes its event, atomically and only if the order is still in `from`
      * (and, for Shipped, its stock is reserved). Returns false when that no longer holds (a concurrent change).
      */
-    async transition(args: { id: string; from: OrderStatus; to: OrderStatus; at: string; event: EventEnvelope; reason?: string }): Promise<boolean> {
+    async transition(args: { id: string; from: OrderStatus; to: OrderStatus; at: string; event: EventEnvelope; reason?: string; stockStatus?: StockStatus }): Promise<boolean> {
       const rows = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
         `WITH u AS (
-           UPDATE orders.orders SET status = $2, updated_at = $4::timestamptz, cancel_reason = COALESCE($8, cancel_reason)
+           UPDATE orders.orders SET status = $2, updated_at = $4::timestamptz, cancel_reason = COALESCE($8, cancel_reason), stock_status = COALESCE($9, stock_status)
            WHERE id = $1::uuid AND status = $3 AND ($2 <> 'Shipped' OR stock_status = 'Reserved') RETURNING id),
          ob AS (INSERT INTO orders.outbox (event_id, topic, key, envelope) SELECT $5::uuid, $6, $1::text, $7::jsonb FROM u)
          SELECT count(*) AS n FROM u`,
-        args.id, args.to, args.from, args.at, args.event.eventId, args.event.type, JSON.stringify(args.event), args.reason ?? null,
+        args.id, args.to, args.from, args.at, args.event.eventId, args.event.type, JSON.stringify(args.event), args.reason ?? null, args.stockStatus ?? null,
       );
       return Number(rows[0]?.n ?? 0) === 1;
     },
