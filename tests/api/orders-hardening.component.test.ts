@@ -7,13 +7,14 @@ import { createEnvelope } from "../../src/platform/messaging/event-envelope.js";
 
 describe("orders: idempotent replays, stock status after a cancel, who may list orders", () => {
   let t: TestApp;
-  let staff: string;
+  /** A staff token's Authorization header, or the header for `token`. */
+  let bearer: (token?: string) => { Authorization: string };
   before(async () => {
     t = await createTestApp();
-    staff = await t.token("staff");
+    const staff = await t.token("staff");
+    bearer = (token = staff) => ({ Authorization: `Bearer ${token}` });
   });
   after(() => t.close());
-  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   it("when the same body is replayed with its keys in another order (deeply), then it is the same request: the first order", async () => {
     const user = await createUser(t);
@@ -37,7 +38,7 @@ describe("orders: idempotent replays, stock status after a cancel, who may list 
 
   it("when a Reserved order is cancelled, then stockStatus is Released (answer and stored) and the stock is back", async () => {
     const { id, productId } = await reservedOrder(t, 2);
-    const res = await t.http.put(`/api/orders/${id}/status`).set(bearer(staff)).send({ status: "Cancelled" });
+    const res = await t.http.put(`/api/orders/${id}/status`).set(bearer()).send({ status: "Cancelled" });
     assert.deepEqual([res.status, res.body.status, res.body.stockStatus], [200, "Cancelled", "Released"]);
     assert.equal((await t.http.get(`/api/orders/${id}`)).body.stockStatus, "Released");
     await eventually(async () => (await t.http.get(`/api/inventory/quantity?productId=${productId}`)).body.quantity === 7, "stock given back");
@@ -49,7 +50,7 @@ describe("orders: idempotent replays, stock status after a cancel, who may list 
     const order = await placeOrder(t, user.id, [{ productId: p, quantity: 1, unitPrice: 1 }]);
     await eventually(async () => (await t.http.get(`/api/orders/${order.body.id}`)).body.stockStatus === "Reserved", "reserved");
     await t.rt.db.prisma.$executeRawUnsafe(`UPDATE orders.orders SET stock_status = 'Pending' WHERE id = $1::uuid`, order.body.id);
-    const res = await t.http.put(`/api/orders/${order.body.id}/status`).set(bearer(staff)).send({ status: "Cancelled" });
+    const res = await t.http.put(`/api/orders/${order.body.id}/status`).set(bearer()).send({ status: "Cancelled" });
     assert.equal(res.body.stockStatus, "Released");
     const late = createEnvelope("stock-reserved", { orderId: order.body.id, items: [{ productId: p, quantity: 1 }] });
     await t.rt.transport.publish("stock-reserved", [{ key: order.body.id, value: JSON.stringify(late) }]);
@@ -86,7 +87,7 @@ describe("orders: idempotent replays, stock status after a cancel, who may list 
     it("when staff lists without userId, then every user's orders", async () => {
       const a = await reservedOrder(t);
       const b = await reservedOrder(t);
-      const res = await t.http.get("/api/orders?limit=500").set(bearer(staff));
+      const res = await t.http.get("/api/orders?limit=500").set(bearer());
       assert.equal(res.status, 200);
       const ids = res.body.map((o: { id: string }) => o.id);
       for (const id of [a.id, b.id]) assert.ok(ids.includes(id));

@@ -14,15 +14,12 @@ const NON_CANONICAL: [string, (id: string) => string][] = [
 
 describe("ids have one form: canonical hyphenated UUIDs, lower case (upper case is normalised)", () => {
   let t: TestApp;
-  let staff: string;
-  before(async () => {
-    t = await createTestApp();
-    staff = await t.token("staff");
-  });
+  before(async () => (t = await createTestApp()));
   after(() => t.close());
 
   for (const [form, spell] of NON_CANONICAL) {
     it(`when an id ${form} is sent in a path, a query or a body, then 400 on every endpoint`, async () => {
+      const staff = await t.token("staff");
       const { id: userId } = await createUser(t);
       const productId = await stockProduct(t, 5);
       const order = await t.http.post("/api/orders").send({ userId, shippingAddress: address, items: [{ productId, quantity: 1, unitPrice: 1 }] });
