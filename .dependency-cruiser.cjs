@@ -38,6 +38,13 @@ module.exports = {
       to: { path: ["^src/generated/", "node_modules/(@prisma|prisma|pglite-prisma-adapter)/"] },
     },
     {
+      name: "fakes-only-in-tests",
+      comment: "In-memory fakes of the storage ports (domain/fake-*.ts) are test code: only tests (and other fakes) import them",
+      severity: "error",
+      from: { path: "^(src|proxy)/", pathNot: ["\\.test\\.ts$", "/test/", "/fake-[^/]+\\.ts$"] },
+      to: { path: "/fake-[^/]+\\.ts$" },
+    },
+    {
       name: "no-circular",
       severity: "error",
       from: {},

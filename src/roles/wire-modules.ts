@@ -1,6 +1,7 @@
 import { createInventoryHttpClient, createInventoryModule, type InventoryModule } from "../modules/inventory/index.js";
 import { createOrdersModule, type OrdersModule } from "../modules/orders/index.js";
 import { createUsersHttpClient, createUsersModule, type UsersModule } from "../modules/users/index.js";
+import { preferService } from "../platform/http/prefer-service.js";
 import type { Runtime } from "./runtime.js";
 
 export interface Modules {
@@ -11,7 +12,9 @@ export interface Modules {
 
 /**
  * Builds the three modules over one runtime. Orders reaches users and inventory through their facades:
- * in-process by default, over HTTP when the module is extracted (USERS_SERVICE_URL / INVENTORY_SERVICE_URL).
+ * in-process by default; with USERS_SERVICE_URL / INVENTORY_SERVICE_URL, their extracted service first and the
+ * in-process module (same code, same data) whenever the service does not give a domain answer, so a broken
+ * extracted service never breaks ordering.
  */
 export function wireModules(rt: Runtime): Modules {
   const { db, logger, config } = rt;
@@ -24,10 +27,14 @@ export function wireModules(rt: Runtime): Modules {
     outbox: config.outbox,
     requireStaff: rt.auth.requireRole("staff"),
     requireUser: rt.auth.requireRole("staff", "customer"),
-    users: config.services.usersUrl ? createUsersHttpClient({ baseUrl: config.services.usersUrl, timeoutMs }) : users.api,
-    inventory: config.services.inventoryUrl ? createInventoryHttpClient({ baseUrl: config.services.inventoryUrl, timeoutMs }) : inventory.api,
+    users: config.services.usersUrl
+      ? preferService("users", createUsersHttpClient({ baseUrl: config.services.usersUrl, timeoutMs }), users.api, logger)
+      : users.api,
+    inventory: config.services.inventoryUrl
+      ? preferService("inventory", createInventoryHttpClient({ baseUrl: config.services.inventoryUrl, timeoutMs }), inventory.api, logger)
+      : inventory.api,
   });
   if (config.services.usersUrl || config.services.inventoryUrl)
-    logger.info("orders calls extracted modules over HTTP", { users: config.services.usersUrl ?? "in-process", inventory: config.services.inventoryUrl ?? "in-process" });
+    logger.info("orders calls extracted modules over HTTP, in-process when they fail", { users: config.services.usersUrl ?? "in-process", inventory: config.services.inventoryUrl ?? "in-process" });
   return { users, inventory, orders };
 }

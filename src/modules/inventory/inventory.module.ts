@@ -9,6 +9,7 @@ import type { InventoryApi } from "./contracts/inventory.dto.js";
 import { INVENTORY_TOPICS } from "./contracts/stock-events.contract.js";
 import { createStockRepository } from "./data-access/stock.repository.js";
 import { createInventoryUseCases } from "./domain/inventory.use-cases.js";
+import { createStockReservations } from "./domain/stock-reservations.use-case.js";
 import { inventoryOpenApi } from "./contracts/inventory.openapi.js";
 import { createInventoryRouter } from "./entry-points/http/inventory.router.js";
 import { createOrderEventHandlers } from "./entry-points/messaging/order-events.consumer.js";
@@ -32,6 +33,7 @@ export function createInventoryModule(deps: { db: Database; logger: Logger; outb
   const logger = deps.logger.child({ module: "inventory" });
   const repo = createStockRepository(deps.db);
   const useCases = createInventoryUseCases(repo);
+  const reservations = createStockReservations({ repo });
   let relay: OutboxRelay | undefined;
   return {
     api: { checkStock: useCases.checkStock },
@@ -42,7 +44,7 @@ export function createInventoryModule(deps: { db: Database; logger: Logger; outb
       relay = createOutboxRelay({ prisma: deps.db.prisma, schema: "inventory", transport, logger, ...deps.outbox });
       relay.start();
       const onCommitted = () => relay?.nudge();
-      await subscribeHandlers({ transport, groupId: INVENTORY_CONSUMER_GROUP, handlers: createOrderEventHandlers({ repo, logger, onCommitted }), logger });
+      await subscribeHandlers({ transport, groupId: INVENTORY_CONSUMER_GROUP, handlers: createOrderEventHandlers({ reservations, logger, onCommitted }), logger });
     },
     async stopMessaging() {
       await relay?.stop();

@@ -10,7 +10,9 @@ import type { UsersApi } from "../users/contracts/user.dto.js";
 import { ORDER_TOPICS } from "./contracts/order-events.contract.js";
 import { createOrderRepository } from "./data-access/order.repository.js";
 import { createChangeStatus } from "./domain/change-status.use-case.js";
+import { createOrderQueries } from "./domain/order-queries.use-cases.js";
 import { createPlaceOrder } from "./domain/place-order.use-case.js";
+import { createStockResults } from "./domain/stock-results.use-case.js";
 import { ordersOpenApi } from "./contracts/orders.openapi.js";
 import { createOrdersRouter } from "./entry-points/http/orders.router.js";
 import { createStockEventHandlers } from "./entry-points/messaging/stock-events.consumer.js";
@@ -49,14 +51,15 @@ export function createOrdersModule(deps: OrdersModuleDeps): OrdersModule {
   const onCommitted = () => relay?.nudge();
   const placeOrder = createPlaceOrder({ repo, users: deps.users, inventory: deps.inventory, onCommitted });
   const changeStatus = createChangeStatus({ repo, onCommitted });
+  const stockResults = createStockResults({ repo, onCommitted });
   return {
-    router: createOrdersRouter({ placeOrder, changeStatus, repo, requireStaff: deps.requireStaff, requireUser: deps.requireUser }),
+    router: createOrdersRouter({ placeOrder, changeStatus, queries: createOrderQueries({ repo }), requireStaff: deps.requireStaff, requireUser: deps.requireUser }),
     openapi: ordersOpenApi,
     topics: ORDER_TOPICS,
     async startMessaging(transport) {
       relay = createOutboxRelay({ prisma: deps.db.prisma, schema: "orders", transport, logger, ...deps.outbox });
       relay.start();
-      await subscribeHandlers({ transport, groupId: ORDERS_CONSUMER_GROUP, handlers: createStockEventHandlers({ repo, logger, onCommitted }), logger });
+      await subscribeHandlers({ transport, groupId: ORDERS_CONSUMER_GROUP, handlers: createStockEventHandlers({ stockResults, logger }), logger });
     },
     async stopMessaging() {
       await relay?.stop();

@@ -33,3 +33,26 @@ export const updateStockSchema = Joi.object<StockLevel>({
 
 export const checkQuerySchema = Joi.object({ productId, quantity: Joi.number().integer().min(1).max(MAX_QUANTITY).required() });
 export const quantityQuerySchema = Joi.object({ productId });
+
+/** `POST /api/inventory/check`: every line of one order, checked in one call. */
+export const MAX_CHECK_ITEMS = 100;
+export const checkBatchSchema = Joi.object<{ items: { productId: string; quantity: number }[] }>({
+  items: Joi.array()
+    .items(Joi.object({ productId, quantity: Joi.number().integer().strict().min(1).max(MAX_QUANTITY).required() }))
+    .min(1)
+    .max(MAX_CHECK_ITEMS)
+    .required(),
+}).required();
+
+/** The answer to `POST /api/inventory/check`, as a caller checks it. */
+export const stockChecksSchema = Joi.array()
+  .items(
+    Joi.object<StockCheck>({
+      productId: Joi.string().required(),
+      requested: Joi.number().integer().required(),
+      available: Joi.number().integer().min(0).required(),
+      inStock: Joi.boolean().required(),
+      known: Joi.boolean().required(),
+    }),
+  )
+  .required();

@@ -1,8 +1,8 @@
 import type { StockCheck, StockLevel } from "../contracts/inventory.dto.js";
-import type { StockRepository } from "../data-access/stock.repository.js";
+import type { StockStore } from "./stock.store.js";
 import { insufficientStock, productNotFound, stockLimitExceeded } from "./inventory.errors.js";
 
-export function createInventoryUseCases(repo: StockRepository) {
+export function createInventoryUseCases(repo: StockStore) {
   return {
     /** `quantity` is a delta; creates the product when missing; 409 (nothing changes) when the result leaves 0..MAX. */
     async updateStock({ productId, quantity: delta }: StockLevel): Promise<StockLevel> {

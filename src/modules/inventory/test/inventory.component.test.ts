@@ -68,6 +68,23 @@ describe("inventory API", () => {
     }
   });
 
+  it("when an order's lines are checked in one call, then one answer per line, unknown products marked; 400 bad bodies", async () => {
+    const productId = await stockProduct(t, 3);
+    const unknownId = randomUUID();
+    const res = await t.http.post("/api/inventory/check").send({ items: [{ productId, quantity: 2 }, { productId: unknownId, quantity: 1 }] });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.items, [
+      { productId, requested: 2, available: 3, inStock: true, known: true },
+      { productId: unknownId, requested: 1, available: 0, inStock: false, known: false },
+    ]);
+    const tooMany = Array.from({ length: 101 }, () => ({ productId, quantity: 1 }));
+    for (const body of [{}, { items: [] }, { items: [{ productId, quantity: 0 }] }, { items: [{ productId: "x", quantity: 1 }] }, { items: tooMany }]) {
+      const bad = await t.http.post("/api/inventory/check").send(body);
+      assert.equal(bad.status, 400, JSON.stringify(body).slice(0, 80));
+      assert.equal(bad.body.code, "INVENTORY.INVALID_BODY");
+    }
+  });
+
   it("when a quantity is read, then 404 for an unknown product and 400 for a bad id", async () => {
     assert.equal((await t.http.get(`/api/inventory/quantity?productId=${randomUUID()}`)).status, 404);
     assert.equal((await t.http.get(`/api/inventory/quantity?productId=abc`)).status, 400);

@@ -2,8 +2,9 @@ import type { Database, Prisma } from "../../../platform/db/database.js";
 import { isUniqueViolation } from "../../../platform/db/db-errors.js";
 import type { EventEnvelope } from "../../../platform/messaging/event-envelope.js";
 import { recordInbox, writeOutbox } from "../../../platform/outbox/outbox.js";
-import type { OrderDto, OrderStatus, ShippingAddress, StockStatus } from "../contracts/order.dto.js";
+import type { OrderDto, OrderStatus, ShippingAddress } from "../contracts/order.dto.js";
 import { centsToDecimal, toCents } from "../domain/order-lines.js";
+import type { NewOrder, OrderQuery, OrderStore, OrderTransaction, OrderTransition } from "../domain/order.store.js";
 
 type Row = {
   id: string; user_id: string; status: OrderStatus; stock_status: OrderDto["stockStatus"]; cancel_reason: string | null;
@@ -32,13 +33,24 @@ const toDto = (r: Row): OrderDto => ({
   updatedAt: new Date(r.updated_at).toISOString(),
 });
 
-export interface NewOrder {
-  order: OrderDto;
-  event: EventEnvelope;
-  idempotency?: { key: string; requestHash: string };
-}
+/** The transaction half of the port over a Prisma transaction client. */
+const transactionOn = (tx: Prisma.TransactionClient): OrderTransaction => ({
+  async lock(orderId) {
+    const rows = await tx.$queryRaw<{ user_id: string; status: OrderStatus }[]>`
+      SELECT user_id::text, status FROM orders.orders WHERE id = ${orderId}::uuid FOR UPDATE`;
+    return rows[0] && { userId: rows[0].user_id, status: rows[0].status };
+  },
+  async rejectStock(orderId, at, cancel) {
+    if (!cancel) await tx.$executeRaw`UPDATE orders.orders SET stock_status = 'Rejected', updated_at = ${at}::timestamptz WHERE id = ${orderId}::uuid`;
+    else
+      await tx.$executeRaw`
+        UPDATE orders.orders SET status = 'Cancelled', stock_status = 'Rejected', cancel_reason = ${cancel.reason}, updated_at = ${at}::timestamptz
+        WHERE id = ${orderId}::uuid`;
+  },
+  writeEvent: (orderId, event) => writeOutbox(tx, "orders", event.type, orderId, event),
+});
 
-export function createOrderRepository(db: Database) {
+export function createOrderRepository(db: Database): OrderStore {
   const prisma = db.prisma;
   return {
     /**
@@ -78,7 +90,7 @@ export function createOrderRepository(db: Database) {
       const rows = await prisma.$queryRawUnsafe<Row[]>(`${SELECT_ORDERS} WHERE o.id = $1::uuid`, id);
       return rows[0] && toDto(rows[0]);
     },
-    async list(q: { userId?: string; limit: number; offset: number }): Promise<OrderDto[]> {
+    async list(q: OrderQuery): Promise<OrderDto[]> {
       const rows = q.userId
         ? await prisma.$queryRawUnsafe<Row[]>(`${SELECT_ORDERS} WHERE o.user_id = $1::uuid ORDER BY o.created_at DESC, o.id LIMIT $2 OFFSET $3`, q.userId, q.limit, q.offset)
         : await prisma.$queryRawUnsafe<Row[]>(`${SELECT_ORDERS} ORDER BY o.created_at DESC, o.id LIMIT $1 OFFSET $2`, q.limit, q.offset);
@@ -88,7 +100,7 @@ export function createOrderRepository(db: Database) {
      * Moves `id` from `from` to `to` and writes its event, atomically and only if the order is still in `from`
      * (and, for Shipped, its stock is reserved). Returns false when that no longer holds (a concurrent change).
      */
-    async transition(args: { id: string; from: OrderStatus; to: OrderStatus; at: string; event: EventEnvelope; reason?: string; stockStatus?: StockStatus }): Promise<boolean> {
+    async transition(args: OrderTransition): Promise<boolean> {
       const rows = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
         `WITH u AS (
            UPDATE orders.orders SET status = $2, updated_at = $4::timestamptz, cancel_reason = COALESCE($8, cancel_reason), stock_status = COALESCE($9, stock_status)
@@ -99,11 +111,10 @@ export function createOrderRepository(db: Database) {
       );
       return Number(rows[0]?.n ?? 0) === 1;
     },
-    /** Runs `fn` in a transaction after recording `event` in the orders inbox; skips (returns false) a duplicate. */
-    async onceInTransaction(event: EventEnvelope, fn: (tx: Prisma.TransactionClient) => Promise<void>): Promise<boolean> {
+    async onceInTransaction(event: EventEnvelope, work: (tx: OrderTransaction) => Promise<void>): Promise<boolean> {
       return prisma.$transaction(async (tx) => {
         if (!(await recordInbox(tx, "orders", event))) return false;
-        await fn(tx);
+        await work(transactionOn(tx));
         return true;
       });
     },
@@ -119,25 +130,5 @@ export function createOrderRepository(db: Database) {
         UPDATE orders.orders SET stock_status = 'Reserved', updated_at = now()
         WHERE id = ${orderId}::uuid AND stock_status = 'Pending' AND EXISTS (SELECT 1 FROM seen)`;
     },
-    /** Cancels a Created order whose stock was rejected (emitting order-cancelled); true when it was cancelled now. */
-    async cancelForStock(tx: Prisma.TransactionClient, orderId: string, reason: string, event: (o: { userId: string; at: string }) => EventEnvelope): Promise<boolean> {
-      const rows = await tx.$queryRaw<{ user_id: string; status: string }[]>`
-        SELECT user_id::text, status FROM orders.orders WHERE id = ${orderId}::uuid FOR UPDATE`;
-      const order = rows[0];
-      if (!order) return false;
-      const at = new Date().toISOString();
-      if (order.status !== "Created") {
-        await tx.$executeRaw`UPDATE orders.orders SET stock_status = 'Rejected', updated_at = ${at}::timestamptz WHERE id = ${orderId}::uuid`;
-        return false;
-      }
-      await tx.$executeRaw`
-        UPDATE orders.orders SET status = 'Cancelled', stock_status = 'Rejected', cancel_reason = ${reason}, updated_at = ${at}::timestamptz
-        WHERE id = ${orderId}::uuid`;
-      const envelope = event({ userId: order.user_id, at });
-      await writeOutbox(tx, "orders", envelope.type, orderId, envelope);
-      return true;
-    },
   };
 }
-
-export type OrderRepository = ReturnType<typeof createOrderRepository>;

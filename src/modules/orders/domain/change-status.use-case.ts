@@ -1,7 +1,7 @@
 import { createEnvelope } from "../../../platform/messaging/event-envelope.js";
 import type { OrderDto, OrderStatus } from "../contracts/order.dto.js";
 import { ORDER_CANCELLED, ORDER_DELIVERED, ORDER_SHIPPED, type OrderStatusChangedPayload } from "../contracts/order-events.contract.js";
-import type { OrderRepository } from "../data-access/order.repository.js";
+import type { OrderStore } from "./order.store.js";
 import { allowedNext, canTransition, stockStatusAfter } from "./order-status.js";
 import { invalidTransition, orderNotFound, stockNotReserved } from "./orders.errors.js";
 
@@ -12,7 +12,7 @@ export const STATUS_TOPIC: Record<Exclude<OrderStatus, "Created">, string> = {
 };
 
 /** Applies the state machine and writes the status event in the same transaction as the change. */
-export function createChangeStatus(deps: { repo: OrderRepository; onCommitted: () => void }) {
+export function createChangeStatus(deps: { repo: OrderStore; onCommitted: () => void }) {
   return async function changeStatus(id: string, to: Exclude<OrderStatus, "Created">): Promise<OrderDto> {
     // Optimistic: re-evaluated when a concurrent change got there first (bounded).
     for (let attempt = 0; attempt < 3; attempt++) {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { AppError } from "../../../platform/errors/app-error.js";
 import type { OrderItem, PlaceOrderInput } from "../contracts/order.dto.js";
+import { conflictingUnitPrices, orderTotalTooLarge } from "./orders.errors.js";
 
 /** Money in integer cents: totals are exact (no float sums). */
 export const toCents = (amount: number): bigint => BigInt(Math.round(amount * 100));
@@ -21,17 +21,10 @@ export function mergeItems(items: OrderItem[]): OrderItem[] {
     else if (toCents(seen.unitPrice) !== toCents(item.unitPrice)) conflicts.push(item.productId);
     else seen.quantity += item.quantity;
   }
-  if (conflicts.length)
-    throw new AppError({
-      code: "ORDERS.INVALID_BODY",
-      httpStatus: 400,
-      message: "order is invalid",
-      details: [...new Set(conflicts)].map((productId) => ({ field: "items", message: `productId ${productId} appears with different unitPrice values`, productId })),
-    });
+  if (conflicts.length) throw conflictingUnitPrices([...new Set(conflicts)]);
   const lines = [...merged.values()].sort((a, b) => (a.productId < b.productId ? -1 : 1));
   // Each line is within the schema's limits, but their product may not fit orders.total_amount (a 500 from PostgreSQL).
-  if (totalCents(lines) > MAX_TOTAL_CENTS)
-    throw new AppError({ code: "ORDERS.INVALID_BODY", httpStatus: 400, message: "order is invalid", details: [{ field: "items", message: `the order total exceeds ${centsToDecimal(MAX_TOTAL_CENTS)}` }] });
+  if (totalCents(lines) > MAX_TOTAL_CENTS) throw orderTotalTooLarge(centsToDecimal(MAX_TOTAL_CENTS));
   return lines;
 }
 

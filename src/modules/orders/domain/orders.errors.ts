@@ -1,5 +1,14 @@
 import { AppError } from "../../../platform/errors/app-error.js";
+import type { ErrorDetail } from "../../../platform/errors/app-error.js";
 import type { OrderStatus } from "../contracts/order.dto.js";
+
+/** 400 ORDERS.INVALID_BODY, the code the body validation answers with, for what only the domain can see. */
+const invalidOrder = (details: ErrorDetail[]) => new AppError({ code: "ORDERS.INVALID_BODY", httpStatus: 400, message: "order is invalid", details });
+
+export const conflictingUnitPrices = (productIds: string[]) =>
+  invalidOrder(productIds.map((productId) => ({ field: "items", message: `productId ${productId} appears with different unitPrice values`, productId })));
+
+export const orderTotalTooLarge = (max: string) => invalidOrder([{ field: "items", message: `the order total exceeds ${max}` }]);
 
 export const orderNotFound = (id: string) => new AppError({ code: "ORDERS.NOT_FOUND", httpStatus: 404, message: `order ${id} not found` });
 

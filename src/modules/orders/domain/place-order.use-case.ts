@@ -4,7 +4,7 @@ import type { InventoryApi } from "../../inventory/contracts/inventory.dto.js";
 import type { UsersApi } from "../../users/contracts/user.dto.js";
 import type { OrderDto, PlaceOrderInput } from "../contracts/order.dto.js";
 import { ORDER_PLACED, type OrderPlacedPayload } from "../contracts/order-events.contract.js";
-import type { OrderRepository } from "../data-access/order.repository.js";
+import type { OrderStore } from "./order.store.js";
 import { mergeItems, requestHash, totalCents, fromCents } from "./order-lines.js";
 import { idempotencyKeyReused, insufficientStock, orderNotFound, userNotFound } from "./orders.errors.js";
 
@@ -19,7 +19,7 @@ export interface PlaceOrderResult {
  * order-placed event in one transaction. Stock is reserved asynchronously by inventory's consumer (the
  * authoritative, race-free step); this check only refuses orders that cannot possibly be served.
  */
-export function createPlaceOrder(deps: { repo: OrderRepository; users: UsersApi; inventory: InventoryApi; onCommitted: () => void }) {
+export function createPlaceOrder(deps: { repo: OrderStore; users: UsersApi; inventory: InventoryApi; onCommitted: () => void }) {
   async function replay(key: string, hash: string): Promise<PlaceOrderResult | undefined> {
     const existing = await deps.repo.findIdempotencyKey(key);
     if (!existing) return undefined;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../../../platform/db/database.js";
 import type { CreateUserInput, UserDto } from "../contracts/user.dto.js";
+import type { UserStore } from "../domain/user.store.js";
 
 type Row = { id: string; username: string; email: string; first_name: string; last_name: string; created_at: Date };
 
@@ -13,7 +14,7 @@ const toDto = (r: Row): UserDto => ({
   createdAt: r.created_at.toISOString(),
 });
 
-export function createUserRepository(prisma: PrismaClient) {
+export function createUserRepository(prisma: PrismaClient): UserStore {
   return {
     /** Inserts unless username or email is taken; returns undefined on a conflict (race-free: ON CONFLICT). */
     async insert(input: CreateUserInput): Promise<UserDto | undefined> {
@@ -51,5 +52,3 @@ export function createUserRepository(prisma: PrismaClient) {
     },
   };
 }
-
-export type UserRepository = ReturnType<typeof createUserRepository>;

@@ -1,8 +1,8 @@
 import type { CreateUserInput, UserDto } from "../contracts/user.dto.js";
-import type { UserRepository } from "../data-access/user.repository.js";
+import type { UserStore } from "./user.store.js";
 import { userConflict, userNotFound } from "./users.errors.js";
 
-export function createUserUseCases(repo: UserRepository) {
+export function createUserUseCases(repo: UserStore) {
   return {
     async createUser(input: CreateUserInput): Promise<UserDto> {
       const created = await repo.insert(input);

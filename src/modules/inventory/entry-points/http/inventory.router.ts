@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { validate } from "../../../../platform/http/validate.js";
-import { checkQuerySchema, quantityQuerySchema, updateStockSchema } from "../../contracts/inventory.dto.js";
+import { checkBatchSchema, checkQuerySchema, quantityQuerySchema, updateStockSchema } from "../../contracts/inventory.dto.js";
 import type { InventoryUseCases } from "../../domain/inventory.use-cases.js";
 import { productNotFound } from "../../domain/inventory.errors.js";
 
@@ -17,6 +17,11 @@ export function createInventoryRouter(useCases: InventoryUseCases): Router {
     const [check] = await useCases.checkStock([q]);
     if (!check?.known) throw productNotFound(q.productId);
     res.json({ productId: check.productId, requested: check.requested, available: check.available, inStock: check.inStock });
+  });
+
+  router.post("/api/inventory/check", async (req, res) => {
+    const { items } = validate(checkBatchSchema, req.body, "INVENTORY.INVALID_BODY", "items: 1 to 100 lines of { productId (UUID), quantity (integer ≥ 1) }");
+    res.json({ items: await useCases.checkStock(items) });
   });
 
   router.get("/api/inventory/quantity", async (req, res) => {

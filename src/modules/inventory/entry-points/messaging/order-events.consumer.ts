@@ -1,15 +1,15 @@
 import type { Logger } from "../../../../platform/logger/logger.js";
 import type { EventHandlers } from "../../../../platform/messaging/event-consumer.js";
 import { ORDER_CANCELLED, ORDER_PLACED, orderPlacedSchema, orderStatusChangedSchema } from "../../../orders/contracts/order-events.contract.js";
-import type { StockRepository } from "../../data-access/stock.repository.js";
+import type { StockReservations } from "../../domain/stock-reservations.use-case.js";
 
 /** inventory consumes order-placed (reserve all items or none) and order-cancelled (give reserved stock back). */
-export function createOrderEventHandlers(deps: { repo: StockRepository; logger: Logger; onCommitted: () => void }): EventHandlers {
+export function createOrderEventHandlers(deps: { reservations: StockReservations; logger: Logger; onCommitted: () => void }): EventHandlers {
   return {
     [ORDER_PLACED]: {
       payload: orderPlacedSchema,
       async handle(event) {
-        const outcome = await deps.repo.reserveForOrder(event);
+        const outcome = await deps.reservations.reserveForOrder(event);
         deps.logger.info("order-placed handled", { orderId: event.payload.orderId, eventId: event.eventId, outcome });
         if (outcome !== "duplicate") deps.onCommitted();
       },
@@ -17,7 +17,7 @@ export function createOrderEventHandlers(deps: { repo: StockRepository; logger: 
     [ORDER_CANCELLED]: {
       payload: orderStatusChangedSchema,
       async handle(event) {
-        const outcome = await deps.repo.releaseForOrder(event);
+        const outcome = await deps.reservations.releaseForOrder(event);
         deps.logger.info("order-cancelled handled", { orderId: event.payload.orderId, eventId: event.eventId, outcome });
       },
     },

@@ -3,10 +3,9 @@ import Joi from "joi";
 import { forbidden, type Principal } from "../../../../platform/auth/auth.js";
 import { validate } from "../../../../platform/http/validate.js";
 import { listOrdersSchema, orderIdSchema, placeOrderSchema, statusChangeSchema } from "../../contracts/order.dto.js";
-import type { OrderRepository } from "../../data-access/order.repository.js";
 import type { createChangeStatus } from "../../domain/change-status.use-case.js";
+import type { OrderQueries } from "../../domain/order-queries.use-cases.js";
 import type { createPlaceOrder } from "../../domain/place-order.use-case.js";
-import { orderNotFound } from "../../domain/orders.errors.js";
 
 const idempotencyKeySchema = Joi.string().trim().min(1).max(255);
 
@@ -19,7 +18,7 @@ function mayList(principal: Principal, userId: string | undefined): void {
 export function createOrdersRouter(deps: {
   placeOrder: ReturnType<typeof createPlaceOrder>;
   changeStatus: ReturnType<typeof createChangeStatus>;
-  repo: OrderRepository;
+  queries: OrderQueries;
   requireStaff: RequestHandler;
   /** Any valid token (staff or customer). */
   requireUser: RequestHandler;
@@ -37,14 +36,12 @@ export function createOrdersRouter(deps: {
   router.get("/api/orders", deps.requireUser, async (req, res) => {
     const q = validate(listOrdersSchema, req.query, "ORDERS.INVALID_QUERY", "userId must be a UUID; limit 1–500; offset ≥ 0");
     mayList(res.locals.principal as Principal, q.userId);
-    res.json(await deps.repo.list(q));
+    res.json(await deps.queries.listOrders(q));
   });
 
   router.get("/api/orders/:id", async (req, res) => {
     const { id } = validate(orderIdSchema, req.params, "ORDERS.INVALID_ID", "id must be a UUID");
-    const order = await deps.repo.findById(id);
-    if (!order) throw orderNotFound(id);
-    res.json(order);
+    res.json(await deps.queries.getOrder(id));
   });
 
   // Auth runs first: an anonymous caller learns nothing about the order or the body's validity.
