@@ -29,6 +29,7 @@ describe("ids have one form: canonical hyphenated UUIDs, lower case (upper case 
         ["GET /api/users/validate", () => t.http.get(`/api/users/validate?id=${encodeURIComponent(spell(userId))}`), "USERS.INVALID_ID"],
         ["POST /api/inventory/update", () => t.http.post("/api/inventory/update").send({ productId: spell(productId), quantity: 1 }), "INVENTORY.INVALID_BODY"],
         ["GET /api/inventory/check", () => t.http.get(`/api/inventory/check?productId=${encodeURIComponent(spell(productId))}&quantity=1`), "INVENTORY.INVALID_QUERY"],
+        ["POST /api/inventory/check", () => t.http.post("/api/inventory/check").send({ items: [{ productId: spell(productId), quantity: 1 }] }), "INVENTORY.INVALID_BODY"],
         ["GET /api/inventory/quantity", () => t.http.get(`/api/inventory/quantity?productId=${encodeURIComponent(spell(productId))}`), "INVENTORY.INVALID_QUERY"],
         ["POST /api/orders userId", () => t.http.post("/api/orders").send({ userId: spell(userId), shippingAddress: address, items: [{ productId, quantity: 1, unitPrice: 1 }] }), "ORDERS.INVALID_BODY"],
         ["POST /api/orders productId", () => t.http.post("/api/orders").send({ userId, shippingAddress: address, items: [{ productId: spell(productId), quantity: 1, unitPrice: 1 }] }), "ORDERS.INVALID_BODY"],
