@@ -25,7 +25,9 @@ export function generateRunSecret(dataDir: string): string {
 export async function announceRunSecret(args: { secret: string; nodeEnv: string; issuer: string; audience?: string; logger: Logger }): Promise<void> {
   const message = "JWT_SECRET not set: generated a secret for this run (DATA_DIR/jwt-secret); `strangler token --role staff` signs with it";
   if (args.nodeEnv === "production") {
-    args.logger.warn(message, { makeAToken: "strangler token --role staff   (on this machine, with the same DATA_DIR; or set JWT_SECRET)" });
+    args.logger.warn(message, {
+      makeAToken: "strangler token --role staff (node bin/strangler.js …; in the image: docker exec <container> node bin/strangler.js token --role staff), same DATA_DIR",
+    });
     return;
   }
   const staffToken = await signToken({ secret: args.secret, issuer: args.issuer, audience: args.audience, sub: "staff-console", role: "staff" });
