@@ -1,6 +1,6 @@
 import { openDatabase, type Database } from "../platform/db/database.js";
-import { createAuth, signToken, type Auth } from "../platform/auth/auth.js";
-import { generateRunSecret } from "../platform/auth/jwt-secret.js";
+import { createAuth, type Auth } from "../platform/auth/auth.js";
+import { announceRunSecret, generateRunSecret } from "../platform/auth/jwt-secret.js";
 import type { AppConfig } from "../platform/config/config.js";
 import type { Logger } from "../platform/logger/logger.js";
 import { createInProcessTransport } from "../platform/messaging/in-process.transport.js";
@@ -69,9 +69,6 @@ export const ensureTopics = (rt: Runtime, topics: readonly string[]) => rt.trans
 
 async function runSecret(config: AppConfig, logger: Logger): Promise<string> {
   const secret = generateRunSecret(config.dataDir);
-  const token = await signToken({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience, sub: "staff-console", role: "staff" });
-  logger.warn("JWT_SECRET not set: generated a secret for this run (DATA_DIR/jwt-secret); `strangler token --role staff` signs with it", {
-    staffToken: token,
-  });
+  await announceRunSecret({ secret, nodeEnv: config.nodeEnv, issuer: config.jwt.issuer, audience: config.jwt.audience, logger });
   return secret;
 }

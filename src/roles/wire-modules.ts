@@ -26,6 +26,7 @@ export function wireModules(rt: Runtime): Modules {
     logger,
     outbox: config.outbox,
     requireStaff: rt.auth.requireRole("staff"),
+    requireUser: rt.auth.requireRole("staff", "customer"),
     users: config.services.usersUrl
       ? preferService("users", createUsersHttpClient({ baseUrl: config.services.usersUrl, timeoutMs }), users.api, logger)
       : users.api,

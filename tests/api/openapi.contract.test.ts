@@ -60,6 +60,8 @@ describe("OpenAPI document", () => {
     conforms("GET", "/api/users", await t.http.get("/api/users"));
     conforms("POST", "/api/users", await t.http.post("/api/users").send({ username: `u_${randomUUID().slice(0, 6)}`, email: `${randomUUID()}@x.io`, firstName: "a", lastName: "b" }));
     conforms("POST", "/api/users", await t.http.post("/api/users").send({}));
+    conforms("POST", "/api/users", await t.http.post("/api/users").set("content-type", "text/plain").send("{}"));
+    conforms("POST", "/api/orders", await t.http.post("/api/orders").set("content-type", "application/vnd.api+json").send("{}"));
     conforms("GET", "/api/users/validate", await t.http.get(`/api/users/validate?id=${user.id}`));
     conforms("GET", "/api/users/validate", await t.http.get(`/api/users/validate?id=${randomUUID()}`));
     const productId = await stockProduct(t, 4);
@@ -73,9 +75,12 @@ describe("OpenAPI document", () => {
     conforms("POST", "/api/orders", await placeOrder(t, user.id, [{ productId, quantity: 99, unitPrice: 1 }]));
     conforms("POST", "/api/orders", await placeOrder(t, randomUUID(), [{ productId, quantity: 1, unitPrice: 1 }]));
     conforms("GET", "/api/orders/{id}", await t.http.get(`/api/orders/${created.body.id}`));
-    conforms("GET", "/api/orders", await t.http.get(`/api/orders?userId=${user.id}`));
-    const { id } = await reservedOrder(t);
     const staff = await t.token("staff");
+    conforms("GET", "/api/orders", await t.http.get(`/api/orders?userId=${user.id}`).set("Authorization", `Bearer ${staff}`));
+    conforms("GET", "/api/orders", await t.http.get(`/api/orders?userId=${user.id}`).set("Authorization", `Bearer ${await t.token("customer", user.id)}`));
+    conforms("GET", "/api/orders", await t.http.get("/api/orders").set("Authorization", `Bearer ${await t.token("customer", user.id)}`));
+    conforms("GET", "/api/orders", await t.http.get("/api/orders"));
+    const { id } = await reservedOrder(t);
     conforms("PUT", "/api/orders/{id}/status", await t.http.put(`/api/orders/${id}/status`).set("Authorization", `Bearer ${staff}`).send({ status: "Shipped" }));
     conforms("PUT", "/api/orders/{id}/status", await t.http.put(`/api/orders/${id}/status`).set("Authorization", `Bearer ${staff}`).send({ status: "Cancelled" }));
     conforms("PUT", "/api/orders/{id}/status", await t.http.put(`/api/orders/${id}/status`).send({ status: "Delivered" }));

@@ -39,6 +39,7 @@ describe("status changes need a staff token (real monolith, and through the prox
       ['alg "none"', `${b64({ alg: "none", typ: "JWT" })}.${b64({ sub: "mallory", role: "staff", iss: "strangler" })}.`, 401],
       ["expired staff token", await sign({ role: "staff" }, STACK_JWT_SECRET, Math.floor(Date.now() / 1000) - 60), 401],
       ["staff token of another issuer", await sign({ role: "staff" }, STACK_JWT_SECRET, "1h", "someone-else"), 401],
+      ["staff token without exp (never expires)", await new SignJWT({ role: "staff" }).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setSubject("mallory").setIssuer("strangler").sign(new TextEncoder().encode(STACK_JWT_SECRET)), 401],
       ["not a JWT", "garbage", 401],
     ];
     const seen: string[] = [];
@@ -66,10 +67,28 @@ describe("status changes need a staff token (real monolith, and through the prox
     }
     reportFigures(t, "auth", {
       load: `${seen.length} unauthorised status changes (${cases.length} kinds × monolith and proxy) + 2 staff ones`,
-      faults: "missing, customer, forged, tampered, alg none, expired, wrong issuer, garbage tokens",
+      faults: "missing, customer, forged, tampered, alg none, expired, no exp, wrong issuer, garbage tokens",
       requestsFailed: "0 (every unauthorised call refused with the documented code)",
       eventsLost: "n/a",
       duplicates: "n/a",
     });
+  });
+
+  it("when a customer lists orders through the proxy, then only with their own userId (sub); all orders need staff", async () => {
+    const { userIds, productIds } = await seedShop(stack.monolith.url, 2, 1, 100);
+    const [me, other] = userIds as [string, string];
+    const mine = await placeOne(stack.proxy!.url, me, productIds[0]!, 1);
+    await placeOne(stack.proxy!.url, other, productIds[0]!, 1);
+    const myToken = (await runCli(["token", "--role", "customer", "--sub", me], { JWT_SECRET: STACK_JWT_SECRET })).stdout.trim().split("\n").at(-1)!;
+    const list = (path: string, token?: string) => fetch(`${stack.proxy!.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const own = await list(`/api/orders?userId=${me}`, myToken);
+    assert.equal(own.status, 200);
+    assert.deepEqual(((await own.json()) as { id: string }[]).map((o) => o.id), [mine.order!.id]);
+    assert.equal((await list(`/api/orders?userId=${other}`, myToken)).status, 403);
+    assert.equal((await list("/api/orders", myToken)).status, 403);
+    assert.equal((await list("/api/orders")).status, 401);
+    const all = await list("/api/orders?limit=500", await cliToken("staff"));
+    assert.equal(all.status, 200);
+    assert.ok(((await all.json()) as { userId: string }[]).some((o) => o.userId === other), "staff see every user's orders");
   });
 });

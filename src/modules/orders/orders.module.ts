@@ -39,6 +39,8 @@ export interface OrdersModuleDeps {
   inventory: InventoryApi;
   /** Guards status changes (staff only). */
   requireStaff: RequestHandler;
+  /** Guards listing orders (any valid token; the router decides whose orders it may see). */
+  requireUser: RequestHandler;
   outbox: OutboxSettings;
 }
 
@@ -51,7 +53,7 @@ export function createOrdersModule(deps: OrdersModuleDeps): OrdersModule {
   const changeStatus = createChangeStatus({ repo, onCommitted });
   const stockResults = createStockResults({ repo, onCommitted });
   return {
-    router: createOrdersRouter({ placeOrder, changeStatus, queries: createOrderQueries({ repo }), requireStaff: deps.requireStaff }),
+    router: createOrdersRouter({ placeOrder, changeStatus, queries: createOrderQueries({ repo }), requireStaff: deps.requireStaff, requireUser: deps.requireUser }),
     openapi: ordersOpenApi,
     topics: ORDER_TOPICS,
     async startMessaging(transport) {

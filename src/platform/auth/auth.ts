@@ -19,10 +19,17 @@ export interface AuthOptions {
 }
 
 const unauthorized = (message: string) => new AppError({ code: "AUTH.UNAUTHORIZED", httpStatus: 401, message });
+/** 403 AUTH.FORBIDDEN: a valid token that may not do this. */
+export const forbidden = (message: string) => new AppError({ code: "AUTH.FORBIDDEN", httpStatus: 403, message });
 
-/** Verifies `Authorization: Bearer <jwt>` (HS256 secret or JWKS) and requires one of `roles`: 401 without a valid token, 403 with another role. */
+/**
+ * Verifies `Authorization: Bearer <jwt>` (HS256 secret or JWKS) and requires one of `roles`: 401 without a valid
+ * token (a token must expire: no `exp` is a 401), 403 with another role.
+ */
 export function createAuth(options: AuthOptions) {
   if (!options.secret && !options.jwksUrl) throw new Error("auth needs a JWT secret or a JWKS URL");
+  // An identity provider's keys sign tokens for many applications: without an audience any of them would pass here.
+  if (options.jwksUrl && !options.audience) throw new Error("auth with a JWKS URL needs an audience (JWT_AUDIENCE)");
   const key: Uint8Array | JWTVerifyGetKey = options.jwksUrl
     ? createRemoteJWKSet(new URL(options.jwksUrl))
     : new TextEncoder().encode(options.secret);
@@ -35,6 +42,7 @@ export function createAuth(options: AuthOptions) {
         issuer: options.issuer,
         audience: options.audience,
         algorithms: options.jwksUrl ? undefined : ["HS256"],
+        requiredClaims: ["exp"],
       });
       return { sub: String(payload.sub ?? ""), role: typeof payload.role === "string" ? payload.role : "" };
     } catch {
@@ -47,7 +55,7 @@ export function createAuth(options: AuthOptions) {
     async (req, res, next) => {
       const principal = await verify(req.headers.authorization);
       if (!roles.includes(principal.role as Role))
-        throw new AppError({ code: "AUTH.FORBIDDEN", httpStatus: 403, message: `requires role ${roles.join(" or ")}` });
+        throw forbidden(`requires role ${roles.join(" or ")}`);
       res.locals.principal = principal;
       next();
     };

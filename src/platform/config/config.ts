@@ -79,6 +79,9 @@ const schema = Joi.object({
   CONSUMER_UNREADY_AFTER_CRASHES: Joi.number().integer().min(0).default(5),
 })
   .oxor("JWT_SECRET", "JWT_JWKS_URL")
+  // A JWKS (an identity provider's keys) signs tokens for other applications too: only the audience tells ours apart.
+  .with("JWT_JWKS_URL", "JWT_AUDIENCE")
+  .messages({ "object.with": "JWT_AUDIENCE is required with JWT_JWKS_URL (tokens of the identity provider's other applications must not pass)" })
   .unknown(true);
 
 /**

@@ -1,5 +1,6 @@
 import express, { type Router } from "express";
 import { requestIdMiddleware } from "./request-id.js";
+import { jsonBodiesOnly, methodNotAllowedHandler, optionsHandler } from "./request-guards.js";
 import { createErrorHandler, notFoundHandler } from "../errors/error-handler.js";
 import type { Logger } from "../logger/logger.js";
 
@@ -10,7 +11,10 @@ export interface HttpAppOptions {
   routers: Router[];
 }
 
-/** The Express app every role uses: request id, access log, JSON body limit, routers, 404 and the central error handler. */
+/**
+ * The Express app every role uses: request id, access log, JSON-only bodies (415 otherwise) with a size limit,
+ * routers, 405 for a known path with another method, 404 and the central error handler.
+ */
 export function createHttpApp({ logger, bodyLimit, routers }: HttpAppOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
@@ -25,8 +29,11 @@ export function createHttpApp({ logger, bodyLimit, routers }: HttpAppOptions): e
     });
     next();
   });
+  app.use(jsonBodiesOnly);
   app.use(express.json({ limit: bodyLimit, strict: true }));
+  app.use(optionsHandler(routers));
   for (const router of routers) app.use(router);
+  app.use(methodNotAllowedHandler(routers));
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));
   return app;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import Joi from "joi";
+import { uuidSchema } from "../http/uuid.schema.js";
 import { currentRequestId } from "../logger/request-context.js";
 
 /** What every event on every topic looks like (STYLE.md). `correlationId` is the request id that caused it. */
@@ -24,7 +25,7 @@ export function createEnvelope<T>(type: string, payload: T, causationId?: string
 }
 
 export const envelopeSchema = Joi.object({
-  eventId: Joi.string().guid().required(),
+  eventId: uuidSchema.required(),
   type: Joi.string().max(100).required(),
   occurredAt: Joi.string().isoDate().required(),
   correlationId: Joi.string().max(128).required(),

@@ -36,6 +36,13 @@ const health: OpenApiFragment["paths"] = {
   },
 };
 
+const DESCRIPTION =
+  "Strangler modular monolith API (see API.md). Errors: { code, message, details?, correlationId }. On every path: " +
+  "another method than the documented ones is 405 REQUEST.METHOD_NOT_ALLOWED with an Allow header (as OPTIONS lists it); " +
+  "a body that is not application/json is 415 REQUEST.UNSUPPORTED_MEDIA_TYPE; a URL plus headers over 16 KiB is 431 " +
+  "REQUEST.HEADERS_TOO_LARGE. Ids are canonical UUIDs (8-4-4-4-12, any case; braces, URNs, no hyphens are 400); strings " +
+  "with U+0000 or lone surrogates are 400 naming the field.";
+
 /**
  * Answers every server gives before or around a module's handler, with their codes. `RouteNotFound` is for paths
  * this document does not list; no operation refers to it.
@@ -43,8 +50,10 @@ const health: OpenApiFragment["paths"] = {
 const responses = {
   MethodNotAllowed: { ...error("another method than the path serves; Allow lists the ones it does", "REQUEST.METHOD_NOT_ALLOWED"), headers: { Allow: { schema: str() } } },
   TooLarge: error("body over BODY_LIMIT", "REQUEST.TOO_LARGE"),
-  UnsupportedMediaType: error("body not JSON (Content-Type), or an unsupported Content-Encoding/charset", "REQUEST.UNSUPPORTED_ENCODING"),
+  UnsupportedMediaType: error("body not JSON (Content-Type), or an unsupported Content-Encoding/charset", "REQUEST.UNSUPPORTED_MEDIA_TYPE", "REQUEST.UNSUPPORTED_ENCODING"),
   RouteNotFound: error("no such path", "ROUTE.NOT_FOUND"),
+  Timeout: error("the request's headers or body did not arrive in time", "REQUEST.TIMEOUT"),
+  HeadersTooLarge: error("URL plus headers over Node's 16 KiB limit (the connection is closed)", "REQUEST.HEADERS_TOO_LARGE"),
 };
 const use = (name: keyof typeof responses) => ({ $ref: `#/components/responses/${name}` }) as unknown as OpenApiOperation["responses"][string];
 
@@ -57,12 +66,12 @@ function addError(op: OpenApiOperation, status: number, description: string, cod
 }
 
 /**
- * The answers that apply to whole classes of operations, so no fragment can forget them: 405 everywhere; a body's
+ * The answers that apply to whole classes of operations, so no fragment can forget them: 405/408/431 everywhere; a body's
  * 400/413/415; a path parameter's malformed %-escape; for the API, the database or an extracted module down (503)
  * and what the proxy in front answers itself (502/503/504).
  */
 function withCommonAnswers(path: string, op: OpenApiOperation): OpenApiOperation {
-  const out: OpenApiOperation = { ...op, responses: { ...op.responses, 405: use("MethodNotAllowed") } };
+  const out: OpenApiOperation = { ...op, responses: { ...op.responses, 405: use("MethodNotAllowed"), 408: use("Timeout"), 431: use("HeadersTooLarge") } };
   if (op.requestBody) {
     addError(out, 400, "invalid body", ["REQUEST.INVALID_JSON", "REQUEST.INVALID"]);
     out.responses[413] = use("TooLarge");
@@ -85,7 +94,7 @@ export function buildOpenApi(title: string, fragments: OpenApiFragment[]) {
   );
   return {
     openapi: "3.0.3",
-    info: { title, version: "1.0.0", description: "Strangler modular monolith API (see API.md). Errors: { code, message, details?, correlationId }." },
+    info: { title, version: "1.0.0", description: DESCRIPTION },
     paths: completed,
     components: {
       schemas: Object.assign({}, commonSchemas, ...fragments.map((f) => f.schemas)),

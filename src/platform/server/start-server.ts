@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RequestListener } from "node:http";
 import type { Logger } from "../logger/logger.js";
+import { createClientErrorHandler } from "../http/client-error.js";
 
 export interface RunningServer {
   readonly server: http.Server;
@@ -25,6 +26,7 @@ export async function startServer(app: RequestListener, options: { port: number;
   });
   server.keepAliveTimeout = 65_000; // longer than common proxy idle timeouts, so the proxy closes first
   server.headersTimeout = 66_000;
+  server.on("clientError", createClientErrorHandler(options.logger));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {

@@ -115,7 +115,8 @@ export function malformedRequest(ctx: FuzzContext): fc.Arbitrary<RawRequest> {
     withBody("PUT", fc.oneof(fc.constant(ctx.orderId), fc.uuid(), urlPart(ctx.orderId)).map((id) => `/api/orders/${id}/status`), b.status, auth),
     get(urlPart(ctx.userId).map((id) => `/api/users/${id}`)),
     get(urlPart(ctx.orderId).map((id) => `/api/orders/${id}`)),
-    get(fc.tuple(urlPart(ctx.userId), urlPart("10"), urlPart("0")).map(([u, l, o]) => `/api/orders?userId=${u}&limit=${l}&offset=${o}`)),
+    // listing orders needs a token: with one (staff, customer, bad) so that the query reaches validation
+    fc.record({ method: fc.constant("GET"), path: fc.tuple(urlPart(ctx.userId), urlPart("10"), urlPart("0")).map(([u, l, o]) => `/api/orders?userId=${u}&limit=${l}&offset=${o}`), headers: fc.tuple(optionalHeaders, auth).map(([h, a]) => ({ ...h, ...a })) }),
     get(fc.tuple(urlPart("50"), urlPart("0")).map(([l, o]) => `/api/users?limit=${l}&offset=${o}&limit=${o}`)),
     get(urlPart(ctx.userId).map((id) => `/api/users/validate?id=${id}`)),
     get(urlPart(ctx.productId).map((id) => `/api/inventory/quantity?productId=${id}`)),

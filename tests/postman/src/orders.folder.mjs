@@ -87,9 +87,20 @@ pm.test("Location points at the order", () => pm.expect(pm.response.headers.get(
 expectStatus(201);
 pm.test("same order id", () => pm.expect(pm.response.json().id).to.equal(pm.variables.get("o_orderId")));`,
     }),
-    request("the user has exactly one order (no second one from the replay)", "GET", "/api/orders?userId={{o_userId}}", { test: `
+    request("the user has exactly one order (no second one from the replay)", "GET", "/api/orders?userId={{o_userId}}", { auth: "staff", test: `
 expectStatus(200);
 pm.test("one order", () => pm.expect(pm.response.json().map((o) => o.id)).to.deep.equal([pm.variables.get("o_orderId")]));` }),
+    request("list my orders (a customer token whose sub is the user): 200, only mine", "GET", "/api/orders?userId={{o_userId}}", {
+      auth: "none",
+      pre: `pm.variables.set("o_userToken", signJwt({ sub: pm.variables.get("o_userId"), role: "customer" }, pm.variables.get("jwtSecret")));`,
+      headers: { Authorization: "Bearer {{o_userToken}}" },
+      test: `
+expectStatus(200);
+pm.test("only my order", () => pm.expect(pm.response.json().map((o) => o.id)).to.deep.equal([pm.variables.get("o_orderId")]));`,
+    }),
+    request("list every order with a customer token: 403", "GET", "/api/orders", { test: `expectError(403, ERR.AUTH_FORBIDDEN);` }),
+    request("list another user's orders with a customer token: 403", "GET", "/api/orders?userId={{o_userId}}", { test: `expectError(403, ERR.AUTH_FORBIDDEN);` }),
+    request("list orders without a token: 401", "GET", "/api/orders", { auth: "none", test: `expectError(401, ERR.AUTH_UNAUTHORIZED);` }),
     request("get the order", "GET", "/api/orders/{{o_orderId}}", { test: statusIs("Created") }),
     request("unknown order: 404", "GET", "/api/orders/{{$guid}}", { test: `expectError(404, ERR.ORDERS_NOT_FOUND);` }),
     request("order id not a UUID: 400", "GET", "/api/orders/123", { test: `expectError(400, ERR.ORDERS_INVALID_ID);` }),
@@ -113,7 +124,8 @@ pm.test("409 ORDERS.STOCK_NOT_RESERVED, or 200 when reservation already happened
   if (pm.response.code === 409) pm.expect(pm.response.json().code).to.equal(ERR.ORDERS_STOCK_NOT_RESERVED);
 });`),
     create("place a third order", "o_order3", [B(1)]),
-    setStatus("Created -> Cancelled (staff): 200", "o_order3", "Cancelled", statusIs("Cancelled")),
+    setStatus("Created -> Cancelled (staff): 200, stock Released", "o_order3", "Cancelled", `${statusIs("Cancelled")}
+pm.test("stockStatus Released (the stock is given back)", () => pm.expect(pm.response.json().stockStatus).to.equal("Released"));`),
     setStatus("Cancelled -> Shipped: 409", "o_order3", "Shipped", `expectError(409, ERR.ORDERS_INVALID_TRANSITION);`),
   ],
 };

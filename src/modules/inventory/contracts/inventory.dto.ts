@@ -1,4 +1,5 @@
 import Joi from "joi";
+import { uuidSchema } from "../../../platform/http/uuid.schema.js";
 
 export interface StockLevel {
   productId: string;
@@ -23,7 +24,7 @@ export interface InventoryApi {
 }
 
 export const MAX_QUANTITY = 2_147_483_647;
-const productId = Joi.string().guid().lowercase().required();
+const productId = uuidSchema.required();
 
 export const updateStockSchema = Joi.object<StockLevel>({
   productId,

@@ -1,4 +1,5 @@
 import Joi from "joi";
+import { uuidSchema } from "../../../platform/http/uuid.schema.js";
 
 /** Events inventory publishes (key = orderId). Version 1. */
 export const STOCK_RESERVED = "stock-reserved";
@@ -16,7 +17,7 @@ export interface StockRejectedPayload {
   shortages: { productId: string; requested: number; available: number }[];
 }
 
-const uuid = Joi.string().guid().required();
+const uuid = uuidSchema.required();
 export const stockReservedSchema = Joi.object<StockReservedPayload>({
   orderId: uuid,
   items: Joi.array().items(Joi.object({ productId: uuid, quantity: Joi.number().integer().min(1).required() })).required(),

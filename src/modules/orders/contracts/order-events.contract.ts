@@ -1,4 +1,5 @@
 import Joi from "joi";
+import { uuidSchema } from "../../../platform/http/uuid.schema.js";
 
 /** Events the orders module publishes (key = orderId). Topic names are fixed by API.md. Version 1. */
 export const ORDER_PLACED = "order-placed";
@@ -24,7 +25,7 @@ export interface OrderStatusChangedPayload {
   reason?: string;
 }
 
-const uuid = Joi.string().guid().required();
+const uuid = uuidSchema.required();
 
 export const orderPlacedSchema = Joi.object<OrderPlacedPayload>({
   orderId: uuid,

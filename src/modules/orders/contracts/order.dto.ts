@@ -1,8 +1,10 @@
 import Joi from "joi";
+import { uuidSchema } from "../../../platform/http/uuid.schema.js";
 
 export const ORDER_STATUSES = ["Created", "Shipped", "Delivered", "Cancelled"] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
-export type StockStatus = "Pending" | "Reserved" | "Rejected";
+/** Pending → Reserved or Rejected; a cancel gives the stock back: Released (from Pending or Reserved). */
+export type StockStatus = "Pending" | "Reserved" | "Rejected" | "Released";
 
 export interface ShippingAddress {
   street: string;
@@ -38,7 +40,7 @@ export interface PlaceOrderInput {
   items: OrderItem[];
 }
 
-const uuid = Joi.string().guid().lowercase();
+const uuid = uuidSchema;
 const line = Joi.string().trim().min(1).max(200).required();
 
 export const placeOrderSchema = Joi.object<PlaceOrderInput>({

@@ -20,7 +20,7 @@ export const ordersOpenApi: OpenApiFragment = {
         id: uuid,
         userId: uuid,
         status: str({ enum: ["Created", "Shipped", "Delivered", "Cancelled"] }),
-        stockStatus: str({ enum: ["Pending", "Reserved", "Rejected"] }),
+        stockStatus: str({ enum: ["Pending", "Reserved", "Rejected", "Released"] }),
         cancelReason: str(),
         shippingAddress: ref("ShippingAddress"),
         items: { type: "array", items: ref("OrderItem") },
@@ -49,11 +49,16 @@ export const ordersOpenApi: OpenApiFragment = {
       },
       get: {
         operationId: "listOrders",
-        summary: "List orders (by user, newest first, paged); all orders (no userId) for staff",
+        summary: "List orders (by user, newest first, paged). Staff: any user's, or all without userId; a customer token: only its own (userId = the token's sub)",
         tags: ["orders"],
-        security: [{}, { bearer: [] }],
+        security: [{ bearer: [] }],
         parameters: parametersOf(listOrdersSchema, "query"),
-        responses: { 200: json({ type: "array", items: ref("Order") }), 400: error("bad query", "ORDERS.INVALID_QUERY"), ...auth },
+        responses: {
+          200: json({ type: "array", items: ref("Order") }),
+          400: error("bad query", "ORDERS.INVALID_QUERY"),
+          401: error("no or invalid token", "AUTH.UNAUTHORIZED"),
+          403: error("a customer token listing all orders or another user's", "AUTH.FORBIDDEN"),
+        },
       },
     },
     "/api/orders/{id}": {

@@ -103,11 +103,11 @@ export function createOrderRepository(db: Database): OrderStore {
     async transition(args: OrderTransition): Promise<boolean> {
       const rows = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
         `WITH u AS (
-           UPDATE orders.orders SET status = $2, updated_at = $4::timestamptz, cancel_reason = COALESCE($8, cancel_reason)
+           UPDATE orders.orders SET status = $2, updated_at = $4::timestamptz, cancel_reason = COALESCE($8, cancel_reason), stock_status = COALESCE($9, stock_status)
            WHERE id = $1::uuid AND status = $3 AND ($2 <> 'Shipped' OR stock_status = 'Reserved') RETURNING id),
          ob AS (INSERT INTO orders.outbox (event_id, topic, key, envelope) SELECT $5::uuid, $6, $1::text, $7::jsonb FROM u)
          SELECT count(*) AS n FROM u`,
-        args.id, args.to, args.from, args.at, args.event.eventId, args.event.type, JSON.stringify(args.event), args.reason ?? null,
+        args.id, args.to, args.from, args.at, args.event.eventId, args.event.type, JSON.stringify(args.event), args.reason ?? null, args.stockStatus ?? null,
       );
       return Number(rows[0]?.n ?? 0) === 1;
     },

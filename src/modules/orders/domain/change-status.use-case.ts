@@ -2,7 +2,7 @@ import { createEnvelope } from "../../../platform/messaging/event-envelope.js";
 import type { OrderDto, OrderStatus } from "../contracts/order.dto.js";
 import { ORDER_CANCELLED, ORDER_DELIVERED, ORDER_SHIPPED, type OrderStatusChangedPayload } from "../contracts/order-events.contract.js";
 import type { OrderStore } from "./order.store.js";
-import { allowedNext, canTransition } from "./order-status.js";
+import { allowedNext, canTransition, stockStatusAfter } from "./order-status.js";
 import { invalidTransition, orderNotFound, stockNotReserved } from "./orders.errors.js";
 
 export const STATUS_TOPIC: Record<Exclude<OrderStatus, "Created">, string> = {
@@ -23,9 +23,10 @@ export function createChangeStatus(deps: { repo: OrderStore; onCommitted: () => 
       const at = new Date().toISOString();
       const payload: OrderStatusChangedPayload = { orderId: id, userId: order.userId, status: to, occurredAt: at };
       const event = createEnvelope(STATUS_TOPIC[to], payload);
-      if (await deps.repo.transition({ id, from: order.status, to, at, event })) {
+      const stockStatus = stockStatusAfter(to, order.stockStatus);
+      if (await deps.repo.transition({ id, from: order.status, to, at, event, stockStatus })) {
         deps.onCommitted();
-        return { ...order, status: to, updatedAt: at };
+        return { ...order, status: to, stockStatus, updatedAt: at };
       }
     }
     const order = await deps.repo.findById(id);

@@ -43,10 +43,10 @@ export function createFakeOrderStore(seed: OrderDto[] = []) {
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id))
         .slice(offset, offset + limit)
         .map((o) => structuredClone(o)),
-    async transition({ id, from, to, at, event, reason }) {
+    async transition({ id, from, to, at, event, reason, stockStatus }) {
       const o = orders.get(id);
       if (!o || o.status !== from || (to === "Shipped" && o.stockStatus !== "Reserved")) return false;
-      Object.assign(o, { status: to, updatedAt: at }, reason && { cancelReason: reason });
+      Object.assign(o, { status: to, updatedAt: at }, reason && { cancelReason: reason }, stockStatus && { stockStatus });
       outbox.push(event);
       return true;
     },

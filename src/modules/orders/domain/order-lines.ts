@@ -33,5 +33,16 @@ export const MAX_TOTAL_CENTS = 99_999_999_999_999n;
 
 export const totalCents = (items: OrderItem[]): bigint => items.reduce((sum, i) => sum + toCents(i.unitPrice) * BigInt(i.quantity), 0n);
 
-/** Fingerprint of a (normalised) order request, to tell an Idempotency-Key replay from a reuse with another body. */
-export const requestHash = (input: PlaceOrderInput): string => createHash("sha256").update(JSON.stringify(input)).digest("hex");
+/** `value` with every object's keys sorted, deeply; arrays keep their order (their order is meaningful). */
+export const canonical = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(canonical)
+    : value !== null && typeof value === "object"
+      ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]))
+      : value;
+
+/**
+ * Fingerprint of a (normalised) order request, to tell an Idempotency-Key replay from a reuse with another body.
+ * Over the canonical form: the same body with its keys in another order is the same request.
+ */
+export const requestHash = (input: PlaceOrderInput): string => createHash("sha256").update(JSON.stringify(canonical(input))).digest("hex");

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from "../../../platform/messaging/event-envelope.js";
-import type { OrderDto, OrderStatus } from "../contracts/order.dto.js";
+import type { OrderDto, OrderStatus, StockStatus } from "../contracts/order.dto.js";
 
 export interface NewOrder {
   order: OrderDto;
@@ -14,6 +14,8 @@ export interface OrderTransition {
   at: string;
   event: EventEnvelope;
   reason?: string;
+  /** The stock status to store with the move (a cancel: Released); unchanged when omitted. */
+  stockStatus?: StockStatus;
 }
 
 export interface OrderQuery {

@@ -41,6 +41,15 @@ describe("change status (in-memory store)", () => {
     await assert.rejects(changeStatus(order.id, "Shipped"), (e: { code?: string; details?: { message: string }[] }) => e.code === "ORDERS.INVALID_TRANSITION" && e.details?.[0]?.message === "Cancelled is final");
   });
 
+  for (const before of ["Reserved", "Pending"] as const)
+    it(`when a ${before} order is cancelled, then its stockStatus is Released (answer and store) and a late stock-reserved keeps it so`, async () => {
+      const order = anOrder({ stockStatus: before });
+      const { repo, changeStatus, stockResults } = setup(order);
+      assert.equal((await changeStatus(order.id, "Cancelled")).stockStatus, "Released");
+      await stockResults.stockReserved(createEnvelope(STOCK_RESERVED, { orderId: order.id, items: [{ productId: A, quantity: 1 }] }));
+      assert.deepEqual([(await repo.findById(order.id))?.status, (await repo.findById(order.id))?.stockStatus], ["Cancelled", "Released"]);
+    });
+
   it("when the order does not exist, then 404 ORDERS.NOT_FOUND", async () => {
     await assert.rejects(setup().changeStatus("00000000-0000-4000-8000-000000000000", "Cancelled"), appError("ORDERS.NOT_FOUND", 404));
   });

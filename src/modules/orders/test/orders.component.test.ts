@@ -134,10 +134,10 @@ describe("orders API", () => {
     const p = await stockProduct(t, 10);
     const first = await placeOrder(t, user.id, [{ productId: p, quantity: 1, unitPrice: 1 }]);
     const second = await placeOrder(t, user.id, [{ productId: p, quantity: 1, unitPrice: 1 }]);
-    const list = await t.http.get(`/api/orders?userId=${user.id}`);
+    const list = await t.http.get(`/api/orders?userId=${user.id}`).set("Authorization", `Bearer ${staff}`);
     assert.deepEqual(list.body.map((o: { id: string }) => o.id), [second.body.id, first.body.id]);
-    assert.equal((await t.http.get(`/api/orders?userId=${user.id}&limit=1`)).body.length, 1);
-    assert.equal((await t.http.get(`/api/orders?userId=bad`)).status, 400);
+    assert.equal((await t.http.get(`/api/orders?userId=${user.id}&limit=1`).set("Authorization", `Bearer ${staff}`)).body.length, 1);
+    assert.equal((await t.http.get(`/api/orders?userId=bad`).set("Authorization", `Bearer ${staff}`)).status, 400);
   });
 
   describe("status state machine", () => {
@@ -233,7 +233,7 @@ describe("orders API", () => {
       const results = await Promise.all([send(), send(), send()]);
       assert.deepEqual(results.map((r) => r.status), [201, 201, 201]);
       assert.equal(new Set(results.map((r) => r.body.id)).size, 1);
-      assert.equal((await t.http.get(`/api/orders?userId=${user.id}`)).body.length, 1);
+      assert.equal((await t.http.get(`/api/orders?userId=${user.id}`).set("Authorization", `Bearer ${staff}`)).body.length, 1);
     });
     it("when the key is reused with another body, then 422", async () => {
       const user = await createUser(t);

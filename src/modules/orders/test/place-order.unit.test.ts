@@ -66,6 +66,20 @@ describe("place order (in-memory store)", () => {
     assert.equal(commits(), 1);
   });
 
+  it("when an Idempotency-Key is replayed with the body's keys in another order (deeply), then it is a replay, not a reuse", async () => {
+    const { repo, placeOrder } = setup();
+    const body = input();
+    const first = await placeOrder(body, "key-2");
+    const { street, city, state, country, zipCode } = body.shippingAddress;
+    const reordered = {
+      items: body.items.map(({ productId, quantity, unitPrice }) => ({ unitPrice, quantity, productId })),
+      shippingAddress: { zipCode, country, state, city, street },
+      userId: body.userId,
+    };
+    assert.deepEqual(await placeOrder(reordered, "key-2"), { order: first.order, replayed: true });
+    assert.equal(repo.orders.size, 1);
+  });
+
   it("when an Idempotency-Key is reused with another body, then 422 ORDERS.IDEMPOTENCY_KEY_REUSED", async () => {
     const { repo, placeOrder } = setup();
     await placeOrder(input(), "key-1");

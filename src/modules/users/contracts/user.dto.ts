@@ -1,4 +1,5 @@
 import Joi from "joi";
+import { uuidSchema } from "../../../platform/http/uuid.schema.js";
 
 /** A user as every API and event carries it. */
 export interface UserDto {
@@ -25,8 +26,6 @@ export const createUserSchema = Joi.object<CreateUserInput>({
   firstName: name,
   lastName: name,
 }).required();
-
-export const uuidSchema = Joi.string().guid().lowercase();
 
 /** `{ id }`: GET /api/users/{id} (path) and GET /api/users/validate (query). */
 export const userIdSchema = Joi.object({ id: uuidSchema.required() });
