@@ -3,9 +3,11 @@ import type { IncomingMessage, RequestListener } from "node:http";
 import type { Fallback } from "../fallback/fallback.js";
 import type { ProxyMetrics } from "../observability/proxy-metrics.js";
 import { identityOf, newSessionId, stickyCookie } from "../routing/identity.js";
+import { normalizeTarget } from "../routing/request-target.js";
 import { isReservedPath, type CompiledRoute, type RouteMatcher } from "../routing/route-table.js";
 import type { Upstream, UpstreamHooks } from "../upstream/upstream.js";
 import { captureBody, hasBody } from "./body-capture.js";
+import { sendProxyError } from "./proxy-error.js";
 import type { ProxyRequest, ProxyResponse } from "./proxy-request.js";
 
 export interface PipelineContext {
@@ -30,7 +32,8 @@ const VALID_REQUEST_ID = /^[\w.:-]{1,128}$/;
  *
  *   route → identify → decide → admit → forward → (fallback) → observe
  *
- * - route:    which route's prefix the path falls under (none: the monolith answers, unlisted).
+ * - route:    the target in its one normalised form (routing/request-target.ts; 400 when it has none), which is
+ *             what is forwarded, and which route's prefix it falls under (none: the monolith answers, unlisted).
  * - identify: the request id, and the sticky identity (JWT sub or the proxy's cookie, minted if new).
  * - decide:   the route's flag for that identity, and the service's breaker → which upstream answers.
  * - admit:    a concurrency slot on that upstream, or the overload answer (fallback/fallback.ts).
@@ -45,16 +48,17 @@ const VALID_REQUEST_ID = /^[\w.:-]{1,128}$/;
 export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: ProxyResponse) => void {
   const { match, monolith, toService, fallback, observe, metrics, cookie } = ctx;
 
+  /** The normalised target becomes req.url (what every upstream receives); a route's prefix in the table's case. */
   function route(req: ProxyRequest, url: string): CompiledRoute | undefined {
-    return (req.route = match(url));
+    const matched = match(url);
+    if (matched !== undefined && !url.startsWith(matched.prefix)) url = matched.prefix + url.slice(matched.prefix.length);
+    req.url = url;
+    return (req.route = matched);
   }
 
   function identify(req: ProxyRequest, res: ProxyResponse, route: CompiledRoute | undefined): string | undefined {
     const headers = req.headers;
-    let requestId = headers["x-request-id"];
-    if (typeof requestId !== "string" || !VALID_REQUEST_ID.test(requestId)) headers["x-request-id"] = requestId = randomUUID();
-    req.requestId = requestId;
-    res.setHeader("X-Request-Id", requestId);
+    assignRequestId(req, res);
     if (route === undefined) return undefined; // unlisted paths need no identity: nothing to decide
     let userId = identityOf(headers.authorization, headers.cookie, cookie.name);
     if (userId === undefined) {
@@ -96,8 +100,9 @@ export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: P
   }
 
   function handle(req: ProxyRequest, res: ProxyResponse): void {
-    const url = req.url ?? "/";
-    if (isReservedPath(url)) return ctx.admin(req, res);
+    const url = normalizeTarget(req.url ?? "/");
+    if (url === undefined) return rejectTarget(req, res);
+    if (isReservedPath(url)) return (req.url = url), ctx.admin(req, res);
     req.startedAt = performance.now();
     const matched = route(req, url);
     const upstream = decide(matched, identify(req, res, matched));
@@ -106,6 +111,21 @@ export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: P
   }
 
   return handle;
+}
+
+function assignRequestId(req: ProxyRequest, res: ProxyResponse): void {
+  const headers = req.headers;
+  let requestId = headers["x-request-id"];
+  if (typeof requestId !== "string" || !VALID_REQUEST_ID.test(requestId)) headers["x-request-id"] = requestId = randomUUID();
+  req.requestId = requestId;
+  res.setHeader("X-Request-Id", requestId);
+}
+
+/** A target with no safe normalised form (request-target.ts): the contract's 400, nothing forwarded. */
+function rejectTarget(req: ProxyRequest, res: ProxyResponse): void {
+  assignRequestId(req, res);
+  const shown = (req.url ?? "").slice(0, 200);
+  sendProxyError(res, 400, "PROXY.BAD_REQUEST", `the request target ${JSON.stringify(shown)} has no safe normalised form (escaped slash, '..' above the root, backslash, ';', or not origin/absolute form)`, req.requestId, "proxy");
 }
 
 /**

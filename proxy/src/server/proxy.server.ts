@@ -9,6 +9,7 @@ import type { FlagSource } from "../flags/flag-source.js";
 import { createObserver } from "../observability/observe.js";
 import { createProxyMetrics } from "../observability/proxy-metrics.js";
 import { TrafficWindow } from "../observability/traffic-window.js";
+import { answerClientError, refuseConnect } from "../request/client-error.js";
 import { createPipeline, createRelayHook } from "../request/pipeline.js";
 import { ProxyRequest, type ProxyResponse } from "../request/proxy-request.js";
 import { compileRouteMatcher, compileRoutes } from "../routing/route-table.js";
@@ -75,6 +76,8 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
   }) as unknown as http.RequestListener);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  server.on("clientError", answerClientError); // node's bare 400/431/408 get the contract's error body
+  server.on("connect", refuseConnect);
   try {
     await listen(server, config.port, config.host);
     await listen(adminServer, config.adminPort, config.host).catch(async (e: unknown) => {
