@@ -63,6 +63,8 @@ export interface ProxyConfig {
   readonly shutdownDrainMs: number;
   readonly healthTimeoutMs: number;
   readonly replayBodyMaxBytes: number;
+  /** Bytes the sub cache of long Bearer tokens may hold (routing/subject-cache.ts); 0 = no cache. */
+  readonly identityCacheMaxBytes: number;
   readonly cookie: { readonly name: string; readonly secure: boolean; readonly maxAgeS: number };
 }
 
@@ -104,6 +106,7 @@ const schema = Joi.object({
   SHUTDOWN_DRAIN_MS: ms(0).max(300_000).default(0),
   HEALTH_TIMEOUT_MS: ms(50).default(1_000),
   REPLAY_BODY_MAX_BYTES: Joi.number().integer().min(0).max(64 * 1024 * 1024).default(256 * 1024),
+  IDENTITY_CACHE_MAX_BYTES: Joi.number().integer().min(0).max(256 * 1024 * 1024).default(1024 * 1024),
   STICKY_COOKIE_NAME: Joi.string().pattern(/^[\w-]{1,64}$/).default("strangler_sid"),
   STICKY_COOKIE_SECURE: Joi.boolean().truthy("1").falsy("0").default(false),
   STICKY_COOKIE_MAX_AGE_S: Joi.number().integer().min(60).default(365 * 24 * 3600),
@@ -165,6 +168,7 @@ export function loadProxyConfig(env: NodeJS.ProcessEnv = process.env, purpose: "
     shutdownDrainMs: v.SHUTDOWN_DRAIN_MS,
     healthTimeoutMs: v.HEALTH_TIMEOUT_MS,
     replayBodyMaxBytes: v.REPLAY_BODY_MAX_BYTES,
+    identityCacheMaxBytes: v.IDENTITY_CACHE_MAX_BYTES,
     cookie: { name: v.STICKY_COOKIE_NAME, secure: v.STICKY_COOKIE_SECURE, maxAgeS: v.STICKY_COOKIE_MAX_AGE_S },
   } satisfies ProxyConfig);
 }

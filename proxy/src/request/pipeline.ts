@@ -5,6 +5,7 @@ import type { ProxyMetrics } from "../observability/proxy-metrics.js";
 import { identityOf, newSessionId, stickyCookie } from "../routing/identity.js";
 import { normalizeTarget } from "../routing/request-target.js";
 import { isReservedPath, type CompiledRoute, type RouteMatcher } from "../routing/route-table.js";
+import type { SubjectCache } from "../routing/subject-cache.js";
 import type { Upstream, UpstreamHooks } from "../upstream/upstream.js";
 import { captureBody, hasBody } from "./body-capture.js";
 import { sendProxyError } from "./proxy-error.js";
@@ -20,6 +21,8 @@ export interface PipelineContext {
   readonly observe: (req: ProxyRequest, status: number) => void;
   readonly metrics: ProxyMetrics;
   readonly cookie: { readonly name: string; readonly secure: boolean; readonly maxAgeS: number };
+  /** The `sub` of long Bearer tokens (IDENTITY_CACHE_MAX_BYTES). */
+  readonly subjects: SubjectCache;
   readonly replayBodyMaxBytes: number;
   /** Answers the proxy's own paths on the public port: /health, /ready; 404 for /_strangler…, /metrics, /health/details. */
   readonly admin: RequestListener;
@@ -46,7 +49,7 @@ const VALID_REQUEST_ID = /^[\w.:-]{1,128}$/;
  * per-request closures on the hot path.
  */
 export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: ProxyResponse) => void {
-  const { match, monolith, toService, fallback, observe, metrics, cookie } = ctx;
+  const { match, monolith, toService, fallback, observe, metrics, cookie, subjects } = ctx;
 
   /** The normalised target becomes req.url (what every upstream receives); a route's prefix in the table's case. */
   function route(req: ProxyRequest, url: string): CompiledRoute | undefined {
@@ -60,7 +63,7 @@ export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: P
     const headers = req.headers;
     assignRequestId(req, res);
     if (route === undefined) return undefined; // unlisted paths need no identity: nothing to decide
-    let userId = identityOf(headers.authorization, headers.cookie, cookie.name);
+    let userId = identityOf(headers.authorization, headers.cookie, cookie.name, subjects);
     if (userId === undefined) {
       userId = newSessionId();
       req.newCookie = stickyCookie(cookie.name, userId, cookie);

@@ -13,6 +13,7 @@ import { answerClientError, refuseConnect } from "../request/client-error.js";
 import { createPipeline, createRelayHook } from "../request/pipeline.js";
 import { ProxyRequest, type ProxyResponse } from "../request/proxy-request.js";
 import { compileRouteMatcher, compileRoutes } from "../routing/route-table.js";
+import { SubjectCache } from "../routing/subject-cache.js";
 import { createStatusApp } from "../status/status.router.js";
 import { startHealthPoller } from "../upstream/health-poller.js";
 import { Upstream } from "../upstream/upstream.js";
@@ -63,6 +64,7 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
     observe: createObserver({ metrics, traffic, unlistedIndex, monolith, accessLog }),
     metrics,
     cookie: config.cookie,
+    subjects: new SubjectCache(config.identityCacheMaxBytes),
     replayBodyMaxBytes: config.replayBodyMaxBytes,
     admin: own as unknown as http.RequestListener,
   });
