@@ -7,7 +7,8 @@ import { normalizeTarget } from "../routing/request-target.js";
 import { isReservedPath, type CompiledRoute, type RouteMatcher } from "../routing/route-table.js";
 import type { SubjectCache } from "../routing/subject-cache.js";
 import type { Upstream, UpstreamHooks } from "../upstream/upstream.js";
-import { captureBody, hasBody } from "./body-capture.js";
+import { hasBody } from "./body-capture.js";
+import { createBodyReceiver } from "./body-receive.js";
 import { sendProxyError } from "./proxy-error.js";
 import type { ProxyRequest, ProxyResponse } from "./proxy-request.js";
 
@@ -24,6 +25,8 @@ export interface PipelineContext {
   /** The `sub` of long Bearer tokens (IDENTITY_CACHE_MAX_BYTES). */
   readonly subjects: SubjectCache;
   readonly replayBodyMaxBytes: number;
+  /** BODY_BUFFER_BYTES and BODY_TIMEOUT_MS, for the receive stage (body-receive.ts). */
+  readonly body: { readonly bufferBytes: number; readonly timeoutMs: number };
   /** Answers the proxy's own paths on the public port: /health, /ready; 404 for /_strangler…, /metrics, /health/details. */
   readonly admin: RequestListener;
 }
@@ -33,15 +36,17 @@ const VALID_REQUEST_ID = /^[\w.:-]{1,128}$/;
 /**
  * One proxied request, top to bottom. Each stage is a function below, in the order it runs:
  *
- *   route → identify → decide → admit → forward → (fallback) → observe
+ *   route → identify → decide → (receive) → admit → forward → (fallback) → observe
  *
  * - route:    the target in its one normalised form (routing/request-target.ts; 400 when it has none), which is
  *             what is forwarded, and which route's prefix it falls under (none: the monolith answers, unlisted).
  * - identify: the request id, and the sticky identity (JWT sub or the proxy's cookie, minted if new).
  * - decide:   the route's flag for that identity, and the service's breaker → which upstream answers.
+ * - receive:  only with a body: read it (whole, or its first BODY_BUFFER_BYTES) before taking a slot, within
+ *             BODY_TIMEOUT_MS, else 408 (request/body-receive.ts); a service-bound body is kept for a replay.
  * - admit:    a concurrency slot on that upstream, or the overload answer (fallback/fallback.ts).
- * - forward:  stream it through http-proxy-middleware (upstream/upstream.ts), keeping the body of a request to
- *             a service so a refused connection can be replayed.
+ * - forward:  send it through http-proxy-middleware (upstream/upstream.ts): the body from memory when it was
+ *             read whole, else streamed.
  * - fallback: only on failure, from the upstream's hooks: replay on the monolith when safe, else the error.
  * - observe:  when the response closes, the upstream frees its slot and the request is recorded.
  *
@@ -91,13 +96,20 @@ export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: P
 
   function forward(req: ProxyRequest, res: ProxyResponse, upstream: Upstream): void {
     res.setHeader("X-Upstream", upstream.name);
-    if (upstream !== monolith && hasBody(req)) captureBody(req, ctx.replayBodyMaxBytes);
     upstream.forward(req, res);
   }
+
+  /** The receive stage's continuation: the body is in, the request goes on to the upstream decided for it. */
+  function bodyReady(req: ProxyRequest, res: ProxyResponse): void {
+    const upstream = req.upstream as Upstream;
+    if (!res.writableEnded && !res.destroyed && admit(req, res, upstream)) forward(req, res, upstream);
+  }
+  const receive = createBodyReceiver({ ...ctx.body, ready: bodyReady });
 
   /** Response closed (finished or aborted): the upstream frees what it holds, then the observe stage records. */
   function onClose(this: ProxyResponse): void {
     const req = this.req;
+    if (req.bodyTimer !== undefined) clearTimeout(req.bodyTimer);
     req.upstream!.finish(req, this);
     observe(req, this.statusCode);
   }
@@ -110,6 +122,10 @@ export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: P
     const matched = route(req, url);
     const upstream = decide(matched, identify(req, res, matched));
     res.on("close", onClose); // once per response object: no need for once()'s wrapper
+    if (hasBody(req)) {
+      req.upstream = upstream; // decided; its slot is taken once the body is in (bodyReady)
+      return receive(req, res, upstream === monolith ? 0 : ctx.replayBodyMaxBytes);
+    }
     if (admit(req, res, upstream)) forward(req, res, upstream);
   }
 

@@ -66,6 +66,7 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
     cookie: config.cookie,
     subjects: new SubjectCache(config.identityCacheMaxBytes),
     replayBodyMaxBytes: config.replayBodyMaxBytes,
+    body: { bufferBytes: config.bodyBufferBytes, timeoutMs: config.bodyTimeoutMs },
     admin: own as unknown as http.RequestListener,
   });
   const health = startHealthPoller(all, { intervalMs: config.healthPollMs, timeoutMs: config.healthTimeoutMs, logger });
