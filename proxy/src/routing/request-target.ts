@@ -27,11 +27,9 @@ export function normalizeTarget(target: string): string | undefined {
     if (c === PERCENT || c === BACKSLASH || c === SEMICOLON || (c === SLASH && (target.charCodeAt(end + 1) === SLASH || target.charCodeAt(end + 1) === DOT))) plain = false;
   }
   const hash = target.indexOf("#", end);
+  if (plain && start === 0) return hash < 0 ? target : target.slice(0, hash); // the common case: nothing allocated
   const query = hash < 0 ? target.slice(end) : target.slice(end, hash);
-  if (plain) {
-    if (start === 0 && hash < 0) return target; // the common case: nothing to do, nothing allocated
-    return (end === start ? "/" : target.slice(start, end)) + query;
-  }
+  if (plain) return (end === start ? "/" : target.slice(start, end)) + query;
   const path = resolvePath(target.slice(start, end));
   return path === undefined ? undefined : path + query;
 }
