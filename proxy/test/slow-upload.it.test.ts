@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import { after, before, describe, it } from "node:test";
+import { runFlagsCommand } from "../src/flags/flags.command.js";
 import { send, waitUntil } from "./helpers/http-client.js";
 import { removeDir, startTestProxy, testProxyEnv, type TestProxy } from "./helpers/test-proxy.js";
 import { startUpstream, type UpstreamProcess } from "./helpers/upstream-process.js";
@@ -83,5 +84,36 @@ describe("slow uploads", { timeout: 30_000 }, () => {
     const big = Buffer.alloc(300_000, 7);
     const r = await send(`${proxy.url}/api/things/upload`, { method: "POST", body: big });
     assert.deepEqual([r.status, r.json().bodyBytes], [201, big.length], "a large body sent at speed streams through");
+  });
+
+  it("when a service's breaker opens while a body is still arriving, then the request goes to the monolith once the body is in", async (t) => {
+    // its own proxy: a body timeout long enough for the breaker to open meanwhile (health poll every 500 ms)
+    const users = await startUpstream("users");
+    const routes = [{ prefix: "/api/users", module: "users", flag: "strangler.users", url: users.url }];
+    const own = await startTestProxy(testProxyEnv(monolith.url, routes, { BODY_TIMEOUT_MS: "10000" }));
+    t.after(async () => {
+      await own.close();
+      await users.kill();
+      removeDir(own.dataDir);
+    });
+    assert.equal(await runFlagsCommand(["set", "users", "100"], own.env, { out: () => undefined, err: (l: string) => console.error(l) }), 0);
+    await waitUntil(async () => (await send(`${own.url}/api/users/1`)).headers["x-upstream"] === "users", 3_000);
+    const { hostname, port } = new URL(own.url);
+    const socket = net.connect(Number(port), hostname);
+    socket.setTimeout(5_000, () => socket.destroy()); // no answer at all (opossum refused the call): fail, not hang
+    const chunks: Buffer[] = [];
+    socket.on("data", (c: Buffer) => chunks.push(c));
+    const closed = new Promise((resolve) => socket.on("close", resolve));
+    socket.write(`POST /api/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{"a":`);
+    await new Promise((r) => setTimeout(r, 100)); // headers in, side decided (users, breaker closed), body pending
+    await users.kill();
+    const breakerOf = async () => (await send(`${own.adminUrl}/health/details`)).json<{ upstreams: { name: string; breaker: string }[] }>().upstreams.find((u) => u.name === "users")!.breaker;
+    await waitUntil(async () => (await breakerOf()) === "open", 5_000); // the health poll opened it
+    socket.write(`"bcde"}`);
+    await closed;
+    const text = Buffer.concat(chunks).toString();
+    assert.match(text, /^HTTP\/1\.1 201/, text);
+    assert.match(text, /x-upstream: monolith/i);
+    assert.equal(JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4)).bodyBytes, 12);
   });
 });

@@ -81,7 +81,11 @@ export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: P
     if (route === undefined) return monolith;
     const wantsService = toService(route.flag, userId!);
     metrics.decision(route.module, wantsService);
-    if (!wantsService) return monolith;
+    return wantsService ? serviceUnlessOpen(route) : monolith;
+  }
+
+  /** The route's service, or the monolith while the service's breaker is open (opossum would refuse the call). */
+  function serviceUnlessOpen(route: CompiledRoute): Upstream {
     if (route.service.allowsTraffic()) return route.service;
     metrics.fallback(route.module, route.service.name, "breaker_open");
     return monolith;
@@ -99,9 +103,13 @@ export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: P
     upstream.forward(req, res);
   }
 
-  /** The receive stage's continuation: the body is in, the request goes on to the upstream decided for it. */
+  /**
+   * The receive stage's continuation: the body is in, the request goes on to the side decided for it — the
+   * service's breaker checked again, as it may have opened while the body arrived.
+   */
   function bodyReady(req: ProxyRequest, res: ProxyResponse): void {
-    const upstream = req.upstream as Upstream;
+    let upstream = req.upstream as Upstream;
+    if (upstream !== monolith && (upstream = serviceUnlessOpen(req.route as CompiledRoute)) === monolith) req.bodyChunks = null; // no replay needed
     if (!res.writableEnded && !res.destroyed && admit(req, res, upstream)) forward(req, res, upstream);
   }
   const receive = createBodyReceiver({ ...ctx.body, ready: bodyReady });
