@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import http from "node:http";
 import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { runFlagsCommand } from "../src/flags/flags.command.js";
@@ -84,6 +85,23 @@ describe("slow uploads", { timeout: 30_000 }, () => {
     const big = Buffer.alloc(300_000, 7);
     const r = await send(`${proxy.url}/api/things/upload`, { method: "POST", body: big });
     assert.deepEqual([r.status, r.json().bodyBytes], [201, big.length], "a large body sent at speed streams through");
+  });
+
+  it("when a request whose body was read ahead is refused as overloaded, then its keep-alive connection serves the next request", async (t) => {
+    const holders = Array.from({ length: SLOTS }, () => send(`${proxy.url}/hold/slow?ms=1500`));
+    await waitUntil(async () => (await monolithInFlight()) === SLOTS, 2_000);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    t.after(() => agent.destroy());
+    const exchange = (method: string, path: string, body?: Buffer) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request(`${proxy.url}${path}`, { method, agent, timeout: 3_000 }, (res) => res.resume().on("end", () => resolve(res.statusCode ?? 0)));
+        req.on("timeout", () => req.destroy(new Error(`${method} ${path}: no answer within 3 s`)));
+        req.on("error", reject);
+        req.end(body);
+      });
+    for (const size of [65_536, 70_000, 130_000]) assert.equal(await exchange("POST", "/api/things/upload", Buffer.alloc(size, 1)), 503, `${size}`);
+    await Promise.all(holders);
+    assert.equal(await exchange("GET", "/api/things/1"), 200, "the same connection answers again");
   });
 
   it("when a service's breaker opens while a body is still arriving, then the request goes to the monolith once the body is in", async (t) => {
