@@ -6,8 +6,8 @@ import type { ProxyErrorCode } from "./proxy-error.js";
 /** Node's parser and timeout errors → the status node itself would send, and the proxy's code for it. */
 const ANSWERS: Record<string, { status: number; reason: string; code: ProxyErrorCode; message: string }> = {
   HPE_HEADER_OVERFLOW: { status: 431, reason: "Request Header Fields Too Large", code: "PROXY.HEADERS_TOO_LARGE", message: "the request line or headers are over the size limit" },
+  // node's headersTimeout and requestTimeout both end in this error
   ERR_HTTP_REQUEST_TIMEOUT: { status: 408, reason: "Request Timeout", code: "PROXY.REQUEST_TIMEOUT", message: "the request did not arrive in time" },
-  ERR_HTTP_HEADERS_TIMEOUT: { status: 408, reason: "Request Timeout", code: "PROXY.REQUEST_TIMEOUT", message: "the request headers did not arrive in time" },
 };
 const MALFORMED = { status: 400, reason: "Bad Request", code: "PROXY.BAD_REQUEST" as const, message: "the request is not valid HTTP/1.1" };
 
