@@ -59,7 +59,9 @@ describe("routing that spelling cannot bypass (users at 100 %, orders at 0 %)", 
     const r = await raw("http://evil.example/api/users/9?q=1");
     assert.equal(r.status, 200, r.head);
     assert.match(r.head, /x-upstream: users/i);
-    assert.equal(JSON.parse(r.body).url, "/api/users/9?q=1");
+    const seenByService = JSON.parse(r.body) as { url: string; forwardedHost: string };
+    assert.equal(seenByService.url, "/api/users/9?q=1");
+    assert.equal(seenByService.forwardedHost, "evil.example", "the target's authority replaces Host (RFC 9112 §3.2.2)");
   });
 
   it("when the target cannot be normalised safely, then the proxy answers 400 PROXY.BAD_REQUEST with the contract's body and forwards nothing", async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { normalizeTarget } from "../src/routing/request-target.js";
+import { absoluteFormAuthority, normalizeTarget } from "../src/routing/request-target.js";
 import { compileRouteMatcher, isReservedPath } from "../src/routing/route-table.js";
 
 const match = compileRouteMatcher([{ prefix: "/api/users", module: "users" }, { prefix: "/api/orders", module: "orders" }]);
@@ -48,6 +48,7 @@ describe("request target: the one form the proxy routes and forwards", () => {
     assert.equal(normalizeTarget("http://x"), "/");
     assert.equal(normalizeTarget("http://x?y=1"), "/?y=1");
     assert.equal(normalizeTarget("http://x//api/../api/users"), "/api/users");
+    assert.deepEqual(["http://x/a", "HTTPS://shop.example:8443?q", "/http://x/a"].map(absoluteFormAuthority), ["x", "shop.example:8443", undefined]);
   });
 
   it("rejects what it cannot normalise safely: escaped slashes, backslashes, ';', '..' above the root, malformed escapes, other forms", () => {

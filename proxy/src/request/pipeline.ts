@@ -3,7 +3,7 @@ import type { IncomingMessage, RequestListener } from "node:http";
 import type { Fallback } from "../fallback/fallback.js";
 import type { ProxyMetrics } from "../observability/proxy-metrics.js";
 import { identityOf, newSessionId, stickyCookie } from "../routing/identity.js";
-import { normalizeTarget } from "../routing/request-target.js";
+import { absoluteFormAuthority, normalizeTarget } from "../routing/request-target.js";
 import { isReservedPath, type CompiledRoute, type RouteMatcher } from "../routing/route-table.js";
 import type { SubjectCache } from "../routing/subject-cache.js";
 import type { Upstream, UpstreamHooks } from "../upstream/upstream.js";
@@ -123,8 +123,10 @@ export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: P
   }
 
   function handle(req: ProxyRequest, res: ProxyResponse): void {
-    const url = normalizeTarget(req.url ?? "/");
+    const target = req.url ?? "/";
+    const url = normalizeTarget(target);
     if (url === undefined) return rejectTarget(req, res);
+    if (target.charCodeAt(0) !== 47 /* / */) req.headers.host = absoluteFormAuthority(target);
     if (isReservedPath(url)) return (req.url = url), ctx.admin(req, res);
     req.startedAt = performance.now();
     const matched = route(req, url);

@@ -43,6 +43,16 @@ const QUERY = 63;
 const HASH = 35;
 const ABSOLUTE = /^https?:\/\/[^/?#\s]+/i;
 
+/**
+ * The authority of an absolute-form target (`http://shop.example:8000/x` → `shop.example:8000`), undefined for any
+ * other form. RFC 9112 §3.2.2: it replaces the Host header (which the upstream then sees as X-Forwarded-Host).
+ */
+export function absoluteFormAuthority(target: string): string | undefined {
+  if (target.charCodeAt(0) === SLASH) return undefined;
+  const m = ABSOLUTE.exec(target);
+  return m === null ? undefined : m[0].slice(m[0].indexOf("//") + 2);
+}
+
 /** Where the path of an absolute-form target starts (its end when it has none), or -1 for any other form. */
 function absoluteFormPathStart(target: string): number {
   const m = ABSOLUTE.exec(target);
