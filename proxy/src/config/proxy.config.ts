@@ -64,6 +64,12 @@ export interface ProxyConfig {
   readonly shutdownDrainMs: number;
   readonly healthTimeoutMs: number;
   readonly replayBodyMaxBytes: number;
+  /** A request body is read this far (or whole) before the request takes an upstream slot (0 = stream at once). */
+  readonly bodyBufferBytes: number;
+  /** The whole request body must arrive within this long after the headers, else 408. */
+  readonly bodyTimeoutMs: number;
+  /** Bytes the sub cache of long Bearer tokens may hold (routing/subject-cache.ts); 0 = no cache. */
+  readonly identityCacheMaxBytes: number;
   readonly cookie: { readonly name: string; readonly secure: boolean; readonly maxAgeS: number };
 }
 
@@ -105,6 +111,9 @@ const schema = Joi.object({
   SHUTDOWN_DRAIN_MS: ms(0).max(300_000).default(0),
   HEALTH_TIMEOUT_MS: ms(50).default(1_000),
   REPLAY_BODY_MAX_BYTES: Joi.number().integer().min(0).max(64 * 1024 * 1024).default(256 * 1024),
+  BODY_BUFFER_BYTES: Joi.number().integer().min(0).max(16 * 1024 * 1024).default(64 * 1024),
+  BODY_TIMEOUT_MS: ms(100).max(3_600_000).default(30_000),
+  IDENTITY_CACHE_MAX_BYTES: Joi.number().integer().min(0).max(256 * 1024 * 1024).default(1024 * 1024),
   STICKY_COOKIE_NAME: Joi.string().pattern(/^[\w-]{1,64}$/).default("strangler_sid"),
   STICKY_COOKIE_SECURE: Joi.boolean().truthy("1").falsy("0").default(false),
   STICKY_COOKIE_MAX_AGE_S: Joi.number().integer().min(60).default(365 * 24 * 3600),
@@ -161,6 +170,9 @@ function toProxyConfig(v: EnvValues): ProxyConfig {
     shutdownDrainMs: v.SHUTDOWN_DRAIN_MS,
     healthTimeoutMs: v.HEALTH_TIMEOUT_MS,
     replayBodyMaxBytes: v.REPLAY_BODY_MAX_BYTES,
+    bodyBufferBytes: v.BODY_BUFFER_BYTES,
+    bodyTimeoutMs: v.BODY_TIMEOUT_MS,
+    identityCacheMaxBytes: v.IDENTITY_CACHE_MAX_BYTES,
     cookie: { name: v.STICKY_COOKIE_NAME, secure: v.STICKY_COOKIE_SECURE, maxAgeS: v.STICKY_COOKIE_MAX_AGE_S },
   };
 }

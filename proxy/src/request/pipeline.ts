@@ -3,9 +3,13 @@ import type { IncomingMessage, RequestListener } from "node:http";
 import type { Fallback } from "../fallback/fallback.js";
 import type { ProxyMetrics } from "../observability/proxy-metrics.js";
 import { identityOf, newSessionId, stickyCookie } from "../routing/identity.js";
+import { absoluteFormAuthority, normalizeTarget } from "../routing/request-target.js";
 import { isReservedPath, type CompiledRoute, type RouteMatcher } from "../routing/route-table.js";
+import type { SubjectCache } from "../routing/subject-cache.js";
 import type { Upstream, UpstreamHooks } from "../upstream/upstream.js";
-import { captureBody, hasBody } from "./body-capture.js";
+import { hasBody } from "./body-capture.js";
+import { createBodyReceiver } from "./body-receive.js";
+import { sendProxyError } from "./proxy-error.js";
 import type { ProxyRequest, ProxyResponse } from "./proxy-request.js";
 
 export interface PipelineContext {
@@ -18,7 +22,11 @@ export interface PipelineContext {
   readonly observe: (req: ProxyRequest, status: number) => void;
   readonly metrics: ProxyMetrics;
   readonly cookie: { readonly name: string; readonly secure: boolean; readonly maxAgeS: number };
+  /** The `sub` of long Bearer tokens (IDENTITY_CACHE_MAX_BYTES). */
+  readonly subjects: SubjectCache;
   readonly replayBodyMaxBytes: number;
+  /** BODY_BUFFER_BYTES and BODY_TIMEOUT_MS, for the receive stage (body-receive.ts). */
+  readonly body: { readonly bufferBytes: number; readonly timeoutMs: number };
   /** Answers the proxy's own paths on the public port: /health, /ready; 404 for /_strangler…, /metrics, /health/details. */
   readonly admin: RequestListener;
 }
@@ -28,14 +36,17 @@ const VALID_REQUEST_ID = /^[\w.:-]{1,128}$/;
 /**
  * One proxied request, top to bottom. Each stage is a function below, in the order it runs:
  *
- *   route → identify → decide → admit → forward → (fallback) → observe
+ *   route → identify → decide → (receive) → admit → forward → (fallback) → observe
  *
- * - route:    which route's prefix the path falls under (none: the monolith answers, unlisted).
+ * - route:    the target in its one normalised form (routing/request-target.ts; 400 when it has none), which is
+ *             what is forwarded, and which route's prefix it falls under (none: the monolith answers, unlisted).
  * - identify: the request id, and the sticky identity (JWT sub or the proxy's cookie, minted if new).
  * - decide:   the route's flag for that identity, and the service's breaker → which upstream answers.
+ * - receive:  only with a body: read it (whole, or its first BODY_BUFFER_BYTES) before taking a slot, within
+ *             BODY_TIMEOUT_MS, else 408 (request/body-receive.ts); a service-bound body is kept for a replay.
  * - admit:    a concurrency slot on that upstream, or the overload answer (fallback/fallback.ts).
- * - forward:  stream it through http-proxy-middleware (upstream/upstream.ts), keeping the body of a request to
- *             a service so a refused connection can be replayed.
+ * - forward:  send it through http-proxy-middleware (upstream/upstream.ts): the body from memory when it was
+ *             read whole, else streamed.
  * - fallback: only on failure, from the upstream's hooks: replay on the monolith when safe, else the error.
  * - observe:  when the response closes, the upstream frees its slot and the request is recorded.
  *
@@ -43,20 +54,21 @@ const VALID_REQUEST_ID = /^[\w.:-]{1,128}$/;
  * per-request closures on the hot path.
  */
 export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: ProxyResponse) => void {
-  const { match, monolith, toService, fallback, observe, metrics, cookie } = ctx;
+  const { match, monolith, toService, fallback, observe, metrics, cookie, subjects } = ctx;
 
+  /** The normalised target becomes req.url (what every upstream receives); a route's prefix in the table's case. */
   function route(req: ProxyRequest, url: string): CompiledRoute | undefined {
-    return (req.route = match(url));
+    const matched = match(url);
+    if (matched !== undefined && !url.startsWith(matched.prefix)) url = matched.prefix + url.slice(matched.prefix.length);
+    req.url = url;
+    return (req.route = matched);
   }
 
   function identify(req: ProxyRequest, res: ProxyResponse, route: CompiledRoute | undefined): string | undefined {
     const headers = req.headers;
-    let requestId = headers["x-request-id"];
-    if (typeof requestId !== "string" || !VALID_REQUEST_ID.test(requestId)) headers["x-request-id"] = requestId = randomUUID();
-    req.requestId = requestId;
-    res.setHeader("X-Request-Id", requestId);
+    assignRequestId(req, res);
     if (route === undefined) return undefined; // unlisted paths need no identity: nothing to decide
-    let userId = identityOf(headers.authorization, headers.cookie, cookie.name);
+    let userId = identityOf(headers.authorization, headers.cookie, cookie.name, subjects);
     if (userId === undefined) {
       userId = newSessionId();
       req.newCookie = stickyCookie(cookie.name, userId, cookie);
@@ -69,7 +81,11 @@ export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: P
     if (route === undefined) return monolith;
     const wantsService = toService(route.flag, userId!);
     metrics.decision(route.module, wantsService);
-    if (!wantsService) return monolith;
+    return wantsService ? serviceUnlessOpen(route) : monolith;
+  }
+
+  /** The route's service, or the monolith while the service's breaker is open (opossum would refuse the call). */
+  function serviceUnlessOpen(route: CompiledRoute): Upstream {
     if (route.service.allowsTraffic()) return route.service;
     metrics.fallback(route.module, route.service.name, "breaker_open");
     return monolith;
@@ -84,28 +100,61 @@ export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: P
 
   function forward(req: ProxyRequest, res: ProxyResponse, upstream: Upstream): void {
     res.setHeader("X-Upstream", upstream.name);
-    if (upstream !== monolith && hasBody(req)) captureBody(req, ctx.replayBodyMaxBytes);
     upstream.forward(req, res);
   }
+
+  /**
+   * The receive stage's continuation: the body is in, the request goes on to the side decided for it — the
+   * service's breaker checked again, as it may have opened while the body arrived.
+   */
+  function bodyReady(req: ProxyRequest, res: ProxyResponse): void {
+    let upstream = req.upstream as Upstream;
+    if (upstream !== monolith && (upstream = serviceUnlessOpen(req.route as CompiledRoute)) === monolith) req.bodyChunks = null; // no replay needed
+    if (!res.writableEnded && !res.destroyed && admit(req, res, upstream)) forward(req, res, upstream);
+  }
+  const receive = createBodyReceiver({ ...ctx.body, ready: bodyReady });
 
   /** Response closed (finished or aborted): the upstream frees what it holds, then the observe stage records. */
   function onClose(this: ProxyResponse): void {
     const req = this.req;
+    if (req.bodyTimer !== undefined) clearTimeout(req.bodyTimer);
     req.upstream!.finish(req, this);
     observe(req, this.statusCode);
   }
 
   function handle(req: ProxyRequest, res: ProxyResponse): void {
-    const url = req.url ?? "/";
-    if (isReservedPath(url)) return ctx.admin(req, res);
+    const target = req.url ?? "/";
+    const url = normalizeTarget(target);
+    if (url === undefined) return rejectTarget(req, res);
+    if (target.charCodeAt(0) !== 47 /* / */) req.headers.host = absoluteFormAuthority(target);
+    if (isReservedPath(url)) return (req.url = url), ctx.admin(req, res);
     req.startedAt = performance.now();
     const matched = route(req, url);
     const upstream = decide(matched, identify(req, res, matched));
     res.on("close", onClose); // once per response object: no need for once()'s wrapper
+    if (hasBody(req)) {
+      req.upstream = upstream; // decided; its slot is taken once the body is in (bodyReady)
+      return receive(req, res, upstream === monolith ? 0 : ctx.replayBodyMaxBytes);
+    }
     if (admit(req, res, upstream)) forward(req, res, upstream);
   }
 
   return handle;
+}
+
+function assignRequestId(req: ProxyRequest, res: ProxyResponse): void {
+  const headers = req.headers;
+  let requestId = headers["x-request-id"];
+  if (typeof requestId !== "string" || !VALID_REQUEST_ID.test(requestId)) headers["x-request-id"] = requestId = randomUUID();
+  req.requestId = requestId;
+  res.setHeader("X-Request-Id", requestId);
+}
+
+/** A target with no safe normalised form (request-target.ts): the contract's 400, nothing forwarded. */
+function rejectTarget(req: ProxyRequest, res: ProxyResponse): void {
+  assignRequestId(req, res);
+  const shown = (req.url ?? "").slice(0, 200);
+  sendProxyError(res, 400, "PROXY.BAD_REQUEST", `the request target ${JSON.stringify(shown)} has no safe normalised form (escaped slash, '..' above the root, backslash, ';', or not origin/absolute form)`, req.requestId, "proxy");
 }
 
 /**

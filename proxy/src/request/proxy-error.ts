@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import { errorBody } from "../../../src/platform/errors/error-body.js";
 
 /** Error codes of responses the proxy generates itself. */
-export type ProxyErrorCode = "PROXY.OVERLOADED" | "PROXY.UPSTREAM_UNAVAILABLE" | "PROXY.UPSTREAM_TIMEOUT" | "PROXY.UPSTREAM_ERROR";
+export type ProxyErrorCode = "PROXY.BAD_REQUEST" | "PROXY.HEADERS_TOO_LARGE" | "PROXY.REQUEST_TIMEOUT" | "PROXY.OVERLOADED" | "PROXY.UPSTREAM_UNAVAILABLE" | "PROXY.UPSTREAM_TIMEOUT" | "PROXY.UPSTREAM_ERROR";
 
 /**
  * Writes a proxy-generated error with the contract's error body (errorBody), the X-Upstream of the upstream

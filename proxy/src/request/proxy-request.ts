@@ -1,4 +1,5 @@
 import http from "node:http";
+import type { Readable } from "node:stream";
 
 /** The route a request fell under, as the request records it (routing/route-table.ts's CompiledRoute). */
 export interface MatchedRoute {
@@ -34,7 +35,13 @@ export class ProxyRequest extends http.IncomingMessage {
   proxyRes: http.IncomingMessage | undefined = undefined;
   breakerResolve: (() => void) | undefined = undefined;
   breakerReject: ((e: Error) => void) | undefined = undefined;
-  // fallback (request/body-capture.ts, fallback/fallback.ts): the body kept for a replay, and whether one happened
+  // receive (request/body-receive.ts): the body read before admit, its deadline, what the upstream is sent
+  response: ProxyResponse | undefined = undefined;
+  receiving = false;
+  bodyTimer: NodeJS.Timeout | undefined = undefined;
+  /** The whole body, read before admit; undefined: the upstream pipes the request stream itself. */
+  bodySource: Readable | undefined = undefined;
+  // fallback (request/body-receive.ts, fallback/fallback.ts): the body kept for a replay, and whether one happened
   bodyChunks: Buffer[] | null = null;
   bodyBytes = 0;
   captureLimit = 0;

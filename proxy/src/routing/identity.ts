@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { SubjectCache } from "./subject-cache.js";
 
 /**
  * Who a request belongs to, for sticky bucketing only (never for authorisation — the upstream verifies
@@ -6,39 +7,41 @@ import { randomUUID } from "node:crypto";
  * new visitor: the caller mints an id with `newSessionId()` and sets the cookie.
  * @example identityOf("Bearer eyJ…", "strangler_sid=abc…", "strangler_sid") // → the token's sub
  */
-export function identityOf(authorization: string | undefined, cookieHeader: string | undefined, cookieName: string): string | undefined {
+export function identityOf(authorization: string | undefined, cookieHeader: string | undefined, cookieName: string, cache?: SubjectCache): string | undefined {
   if (authorization !== undefined) {
-    const sub = bearerSubject(authorization);
+    const sub = bearerSubject(authorization, cache);
     if (sub !== undefined) return sub;
   }
   return cookieHeader === undefined ? undefined : cookieValue(cookieHeader, cookieName);
 }
 
-const SUB_CACHE_MAX = 10_000;
-const subCache = new Map<string, string | null>();
-
-/** Decodes (without verifying) the payload of `Bearer <jwt>` and returns its `sub`; cached per token. */
-export function bearerSubject(authorization: string): string | undefined {
+/**
+ * Decodes (without verifying) the payload of `Bearer <jwt>` and returns its `sub`. A long token's sub is looked up
+ * in / kept in `cache` (subject-cache.ts: bounded by bytes, keyed by hash); a short one is cheaper to decode again.
+ */
+export function bearerSubject(authorization: string, cache?: SubjectCache): string | undefined {
   if (authorization.length < 8 || !/^bearer /i.test(authorization.slice(0, 7))) return undefined;
   const token = authorization.slice(7).trim();
-  const cached = subCache.get(token);
-  if (cached !== undefined) return cached ?? undefined;
-  let sub: string | null = null;
+  const cached = cache?.covers(token) ? cache : undefined;
+  const known = cached?.get(token);
+  if (known !== undefined) return known;
+  const sub = decodeSubject(token);
+  if (sub !== undefined) cached?.set(token, sub); // only what decoded to a sub: garbage is not worth memory
+  return sub;
+}
+
+function decodeSubject(token: string): string | undefined {
   const first = token.indexOf(".");
   const second = first < 0 ? -1 : token.indexOf(".", first + 1);
-  if (second > first + 1) {
-    try {
-      const payload: unknown = JSON.parse(Buffer.from(token.slice(first + 1, second), "base64url").toString("utf8"));
-      const candidate = (payload as { sub?: unknown } | null)?.sub;
-      if ((typeof candidate === "string" && candidate.length > 0 && candidate.length <= 256) || typeof candidate === "number")
-        sub = String(candidate);
-    } catch {
-      sub = null; // not a JWT: bucket by cookie instead
-    }
+  if (second <= first + 1) return undefined;
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(token.slice(first + 1, second), "base64url").toString("utf8"));
+    const candidate = (payload as { sub?: unknown } | null)?.sub;
+    if ((typeof candidate === "string" && candidate.length > 0 && candidate.length <= 256) || typeof candidate === "number") return String(candidate);
+  } catch {
+    // not a JWT: bucket by cookie instead
   }
-  if (subCache.size >= SUB_CACHE_MAX) subCache.clear(); // bounded; re-decoding is cheap
-  subCache.set(token, sub);
-  return sub ?? undefined;
+  return undefined;
 }
 
 const VALID_SESSION_ID = /^[A-Za-z0-9_-]{8,64}$/;

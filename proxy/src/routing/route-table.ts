@@ -30,21 +30,23 @@ const HASH = 35; // "#"
 
 /**
  * Compiles the prefix table once: routes sorted longest-first, matched with startsWith plus a
- * segment-boundary check on the next character — no regex, no allocation per request.
- * `url` is the raw request target (path and query).
+ * segment-boundary check on the next character — no regex, no allocation per request. ASCII case is folded, as
+ * the upstreams (Express) fold it: `/API/Users` is the users route. `url` is the request target in the form
+ * request-target.ts gives it (path and query).
  * @example
  * const match = compileRouteMatcher([{ prefix: "/api/inventory" }]);
  * match("/api/inventory/check?productId=1"); // → the route
+ * match("/API/Inventory");                     // → the route
  * match("/api/inventoryX");                    // → undefined (goes to the monolith)
  */
 export function compileRouteMatcher<R extends PrefixRoute>(routes: readonly R[]): RouteMatcher<R> {
   const sorted = [...routes].sort((a, b) => b.prefix.length - a.prefix.length);
-  const prefixes = sorted.map((r) => r.prefix);
+  const prefixes = sorted.map((r) => r.prefix.toLowerCase());
   const count = sorted.length;
   return (url: string): R | undefined => {
     for (let i = 0; i < count; i++) {
       const prefix = prefixes[i]!;
-      if (!url.startsWith(prefix)) continue;
+      if (!url.startsWith(prefix) && !startsWithFolded(url, prefix)) continue;
       const next = url.charCodeAt(prefix.length); // NaN at the end of the string
       if (next !== next || next === SLASH || next === QUERY || next === HASH) return sorted[i];
     }
@@ -52,11 +54,24 @@ export function compileRouteMatcher<R extends PrefixRoute>(routes: readonly R[])
   };
 }
 
+/** `url` starts with the lower-case `prefix`, ASCII letters compared without case. */
+function startsWithFolded(url: string, prefix: string): boolean {
+  if (url.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c !== prefix.charCodeAt(i) && !(c >= 65 && c <= 90 && c + 32 === prefix.charCodeAt(i))) return false;
+  }
+  return true;
+}
+
 /**
  * Paths the proxy answers itself, never forwarded (query strings ignored): /health and /ready; /_strangler…, /metrics and
  * /health/details are served on the admin port only, so on the public port the proxy answers them 404 PROXY.NOT_FOUND.
  */
-export function isReservedPath(url: string): boolean {
+export function isReservedPath(target: string): boolean {
+  const first = target.charCodeAt(1) | 32; // _ m h r, either case
+  if (first !== 127 && first !== 109 && first !== 104 && first !== 114) return false;
+  const url = target.toLowerCase(); // the upstreams fold case: /METRICS is /metrics
   if (url.startsWith("/_strangler")) {
     const next = url.charCodeAt(11);
     return next !== next || next === SLASH || next === QUERY;

@@ -9,9 +9,11 @@ import type { FlagSource } from "../flags/runtime/flag-source.js";
 import { createObserver } from "../observability/observe.js";
 import { createProxyMetrics } from "../observability/proxy-metrics.js";
 import { TrafficWindow } from "../observability/traffic-window.js";
+import { answerClientError, refuseConnect } from "../request/client-error.js";
 import { createPipeline, createRelayHook } from "../request/pipeline.js";
 import { ProxyRequest, type ProxyResponse } from "../request/proxy-request.js";
 import { compileRouteMatcher, compileRoutes } from "../routing/route-table.js";
+import { SubjectCache } from "../routing/subject-cache.js";
 import { createStatusApp } from "../status/status.router.js";
 import { startHealthPoller } from "../upstream/health-poller.js";
 import { Upstream } from "../upstream/upstream.js";
@@ -62,7 +64,9 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
     observe: createObserver({ metrics, traffic, unlistedIndex, monolith, accessLog }),
     metrics,
     cookie: config.cookie,
+    subjects: new SubjectCache(config.identityCacheMaxBytes),
     replayBodyMaxBytes: config.replayBodyMaxBytes,
+    body: { bufferBytes: config.bodyBufferBytes, timeoutMs: config.bodyTimeoutMs },
     admin: own as unknown as http.RequestListener,
   });
   const health = startHealthPoller(all, { intervalMs: config.healthPollMs, timeoutMs: config.healthTimeoutMs, logger });
@@ -75,6 +79,8 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
   }) as unknown as http.RequestListener);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  server.on("clientError", answerClientError); // node's bare 400/431/408 get the contract's error body
+  server.on("connect", refuseConnect);
   try {
     await listen(server, config.port, config.host);
     await listen(adminServer, config.adminPort, config.host).catch(async (e: unknown) => {

@@ -97,7 +97,7 @@ export class Upstream {
     };
     this.proxy = createProxyMiddleware<ProxyRequest, ProxyResponse>(this.options);
     this.breaker = options.withBreaker
-      ? createUpstreamBreaker<ProxyRequest, ProxyResponse>(definition.name, definition.settings.breaker, (req, res) => void this.proxy(req, res))
+      ? createUpstreamBreaker<ProxyRequest, ProxyResponse>(definition.name, definition.settings.breaker, (req, res) => this.send(req, res))
       : undefined;
     const changed = options.onBreakerChange;
     if (this.breaker && changed) {
@@ -133,7 +133,13 @@ export class Upstream {
   /** Streams an admitted request to this upstream (through the breaker for extracted services). */
   forward(req: ProxyRequest, res: ProxyResponse): void {
     if (this.breaker) this.breaker.fire(req, res).catch(ignore);
-    else void this.proxy(req, res);
+    else this.send(req, res);
+  }
+
+  /** A body the proxy read whole before admit (request/body-receive.ts) is sent from memory by the same engine. */
+  private send(req: ProxyRequest, res: ProxyResponse): void {
+    if (req.bodySource === undefined) void this.proxy(req, res);
+    else this.server!.web(req, res, { ...this.options, buffer: req.bodySource });
   }
 
   /**

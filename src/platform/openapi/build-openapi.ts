@@ -52,8 +52,8 @@ const responses = {
   TooLarge: error("body over BODY_LIMIT", "REQUEST.TOO_LARGE"),
   UnsupportedMediaType: error("body not JSON (Content-Type), or an unsupported Content-Encoding/charset", "REQUEST.UNSUPPORTED_MEDIA_TYPE", "REQUEST.UNSUPPORTED_ENCODING"),
   RouteNotFound: error("no such path", "ROUTE.NOT_FOUND"),
-  Timeout: error("the request's headers or body did not arrive in time", "REQUEST.TIMEOUT"),
-  HeadersTooLarge: error("URL plus headers over Node's 16 KiB limit (the connection is closed)", "REQUEST.HEADERS_TOO_LARGE"),
+  Timeout: error("the request's headers or body did not arrive in time (through the proxy: BODY_TIMEOUT_MS)", "REQUEST.TIMEOUT", "PROXY.REQUEST_TIMEOUT"),
+  HeadersTooLarge: error("URL plus headers over Node's 16 KiB limit (the connection is closed)", "REQUEST.HEADERS_TOO_LARGE", "PROXY.HEADERS_TOO_LARGE"),
 };
 const use = (name: keyof typeof responses) => ({ $ref: `#/components/responses/${name}` }) as unknown as OpenApiOperation["responses"][string];
 
@@ -79,6 +79,7 @@ function withCommonAnswers(path: string, op: OpenApiOperation): OpenApiOperation
   }
   if (op.parameters?.some((p) => p.in === "path")) addError(out, 400, "bad path", ["REQUEST.INVALID"]);
   if (path.startsWith("/api/")) {
+    addError(out, 400, "through the proxy: a request target with no safe normalised form", ["PROXY.BAD_REQUEST"]);
     addError(out, 502, "through the proxy: the upstream failed and no fallback answered", ["PROXY.UPSTREAM_ERROR", "PROXY.UPSTREAM_UNAVAILABLE"]);
     addError(out, 503, "a dependency (the database, an extracted module) is down; through the proxy also overload", ["DEPENDENCY.UNAVAILABLE", "PROXY.OVERLOADED"]);
     addError(out, 504, "through the proxy: the upstream timed out", ["PROXY.UPSTREAM_TIMEOUT"]);
