@@ -26,7 +26,10 @@ export async function startServer(app: RequestListener, options: { port: number;
   });
   server.keepAliveTimeout = 65_000; // longer than common proxy idle timeouts, so the proxy closes first
   server.headersTimeout = 66_000;
-  server.on("clientError", createClientErrorHandler(options.logger));
+  server.on(
+    "clientError",
+    createClientErrorHandler({ onRefused: (status, code, parserError) => options.logger.debug("request rejected by the HTTP parser", { status, code, parserError }) }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {
