@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { freePort, ROOT } from "../tests/support/processes.js";
+import { freePort, ROOT } from "#harness";
 
 /** Starts bench/bare-node-proxy.mjs in front of `backendUrl` (reference d: the node:http floor). */
 export async function startBareNodeProxy(backendUrl: string) {

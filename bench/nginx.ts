@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { freePort } from "../tests/support/processes.js";
+import { freePort } from "#harness";
 
 export interface RunningNginx {
   readonly url: string;
