@@ -9,8 +9,8 @@ const BIN = path.join(ROOT, "bin/strangler.js");
 
 /**
  * What to run: `source` = the CLI from source (`node --import tsx src/cli/main.ts`, no build needed, so it always runs
- * the code under test); `bin` = the built bin as users and the image run it; `{ script }` = any other TypeScript
- * program (e.g. the proxy tests' stand-in upstream), which gets its port in PORT.
+ * the code under test); `bin` = the built bin as users and the image run it; `{ script }` = any other program (.ts
+ * through tsx, .mjs/.js as is: e.g. the proxy tests' stand-in upstream, the bench's bare proxy); it gets its port in PORT.
  */
 export type Entry = "source" | "bin" | { script: string };
 
@@ -49,7 +49,7 @@ export interface StartedProcess {
 const ENTRY_ENV = { source: { NODE_ENV: "test", LOG_LEVEL: "info", JWT_SECRET: TEST_JWT_SECRET }, bin: { LOG_LEVEL: "warn" }, script: {} };
 
 const commandOf = (entry: Entry) =>
-  entry === "source" ? ["--import", "tsx", "src/cli/main.ts"] : entry === "bin" ? [BIN] : ["--import", "tsx", entry.script];
+  entry === "source" ? ["--import", "tsx", "src/cli/main.ts"] : entry === "bin" ? [BIN] : entry.script.endsWith(".ts") ? ["--import", "tsx", entry.script] : [entry.script];
 
 /** The one launcher: starts a role (or script) as a child process on a port, keeps its output, waits until readyPath answers. */
 export async function startProcess(o: StartProcessOptions): Promise<StartedProcess> {
