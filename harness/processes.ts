@@ -10,9 +10,10 @@ const BIN = path.join(ROOT, "bin/strangler.js");
 /**
  * What to run: `source` = the CLI from source (`node --import tsx src/cli/main.ts`, no build needed, so it always runs
  * the code under test); `bin` = the built bin as users and the image run it; `{ script }` = any other program (.ts
- * through tsx, .mjs/.js as is: e.g. the proxy tests' stand-in upstream, the bench's bare proxy); it gets its port in PORT.
+ * through tsx, .mjs/.js as is: e.g. the proxy tests' stand-in upstream, the bench's bare proxy); it gets its port in PORT;
+ * `{ command }` = an executable that is not Node.js (the bench's nginx), whose port is in its arguments or config.
  */
-export type Entry = "source" | "bin" | { script: string };
+export type Entry = "source" | "bin" | { script: string } | { command: string };
 
 export interface StartProcessOptions {
   entry: Entry;
@@ -23,6 +24,8 @@ export interface StartProcessOptions {
   /** Polled until it answers 200 (bounded): `/ready` (serving) or `/health` (listening). */
   readyPath: string;
   readyTimeoutMs?: number;
+  /** What stop() sends first (default SIGTERM; nginx stops gracefully on SIGQUIT). */
+  stopSignal?: NodeJS.Signals;
 }
 
 export type LogLine = Record<string, unknown> & { message?: string; level?: string };
@@ -48,8 +51,12 @@ export interface StartedProcess {
 /** Defaults per entry, under `env`: source roles log at info (tests read their log lines) with the tests' JWT secret. */
 const ENTRY_ENV = { source: { NODE_ENV: "test", LOG_LEVEL: "info", JWT_SECRET: TEST_JWT_SECRET }, bin: { LOG_LEVEL: "warn" }, script: {} };
 
-const commandOf = (entry: Entry) =>
-  entry === "source" ? ["--import", "tsx", "src/cli/main.ts"] : entry === "bin" ? [BIN] : entry.script.endsWith(".ts") ? ["--import", "tsx", entry.script] : [entry.script];
+function commandOf(entry: Entry): [string, ...string[]] {
+  if (entry === "source") return [process.execPath, "--import", "tsx", "src/cli/main.ts"];
+  if (entry === "bin") return [process.execPath, BIN];
+  if ("command" in entry) return [entry.command];
+  return entry.script.endsWith(".ts") ? [process.execPath, "--import", "tsx", entry.script] : [process.execPath, entry.script];
+}
 
 /** The one launcher: starts a role (or script) as a child process on a port, keeps its output, waits until readyPath answers. */
 export async function startProcess(o: StartProcessOptions): Promise<StartedProcess> {
@@ -57,7 +64,8 @@ export async function startProcess(o: StartProcessOptions): Promise<StartedProce
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const { NODE_TEST_CONTEXT: _, ...inherited } = process.env;
   const defaults = typeof o.entry === "string" ? ENTRY_ENV[o.entry] : ENTRY_ENV.script;
-  const child = spawn(process.execPath, [...commandOf(o.entry), ...o.role], {
+  const [command, ...args] = commandOf(o.entry);
+  const child = spawn(command, [...args, ...o.role], {
     cwd: ROOT,
     env: { ...inherited, ...CLEAN_ENV, HOST: "127.0.0.1", ...defaults, ...env, PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
@@ -74,7 +82,7 @@ export async function startProcess(o: StartProcessOptions): Promise<StartedProce
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const gone = () => child.exitCode !== null || child.signalCode !== null;
-  const name = typeof o.entry === "string" ? `strangler ${o.role.join(" ")}` : `${path.basename(o.entry.script)} ${o.role.join(" ")}`;
+  const name = `${typeof o.entry === "string" ? "strangler" : path.basename("command" in o.entry ? o.entry.command : o.entry.script)} ${o.role.join(" ")}`;
   const url = `http://127.0.0.1:${port}`;
   const timeoutMs = o.readyTimeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
@@ -101,7 +109,7 @@ export async function startProcess(o: StartProcessOptions): Promise<StartedProce
       await exited;
     },
     async stop(timeoutMs = 20_000) {
-      if (!gone()) child.kill("SIGTERM");
+      if (!gone()) child.kill(o.stopSignal ?? "SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
       const code = await exited;
       clearTimeout(timer);
