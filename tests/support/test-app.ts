@@ -36,7 +36,12 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   });
   const logger = createLogger({ level: config.logLevel, service: "test" });
   const rt = await createRuntime(config, logger);
-  const { app, modules, stopMessaging } = await wireMonolith(rt, { awaitBroker: true });
+  const wired = await wireMonolith(rt, { awaitBroker: true }).catch(async (e: unknown) => {
+    await rt.close().catch(() => undefined);
+    await db.drop();
+    throw e;
+  });
+  const { app, modules, stopMessaging } = wired;
   return {
     app,
     http: supertest(app),
