@@ -1,10 +1,10 @@
 // Reference for the proxy benchmark (d): the least a Node.js reverse proxy can do — one keep-alive agent,
 // http.request + pipe both ways, no routing, flags, breaker, metrics or header rewriting. Its CPU per request
 // is the floor of any proxy built on node:http; the gap between it and nginx is the runtime's, not our code's.
-// Usage: node bench/bare-node-proxy.mjs <port> <backend-url>; prints "ready" when listening.
+// Usage: PORT=<port> node bench/bare-node-proxy.mjs <backend-url>; prints "ready" when listening.
 import http from "node:http";
 
-const [port, backend] = [Number(process.argv[2]), new URL(process.argv[3])];
+const [port, backend] = [Number(process.env.PORT), new URL(process.argv[2])];
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1000 });
 const server = http.createServer((req, res) => {
   const upstream = http.request({ host: backend.hostname, port: backend.port, method: req.method, path: req.url, headers: req.headers, agent }, (up) => {

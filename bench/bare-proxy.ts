@@ -1,22 +1,8 @@
-import { spawn } from "node:child_process";
 import path from "node:path";
-import { freePort, ROOT } from "../tests/support/processes.js";
+import { ROOT, startProcess } from "#harness";
 
-/** Starts bench/bare-node-proxy.mjs in front of `backendUrl` (reference d: the node:http floor). */
+/** Starts bench/bare-node-proxy.mjs in front of `backendUrl` (reference d: the node:http floor), ready once it proxies /health. */
 export async function startBareNodeProxy(backendUrl: string) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, "bench/bare-node-proxy.mjs"), String(port), backendUrl], { stdio: ["ignore", "pipe", "inherit"] });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.once("data", () => resolve());
-    child.once("exit", (code) => reject(new Error(`bare-node-proxy exited ${code}`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    pid: child.pid!,
-    async stop() {
-      if (child.exitCode === null) child.kill("SIGTERM");
-      await exited;
-    },
-  };
+  const bare = await startProcess({ entry: { script: path.join(ROOT, "bench/bare-node-proxy.mjs") }, role: [backendUrl], readyPath: "/health", readyTimeoutMs: 15_000 });
+  return { url: bare.url, pid: bare.child.pid!, stop: () => bare.stop() };
 }

@@ -1,9 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { address } from "../tests/support/fixtures.js";
-import { call } from "../tests/support/processes.js";
-import type { Stack } from "../tests/support/strangler-stack.js";
 import { fmt, percentile, type BenchSettings, type SectionResult } from "./bench-types.js";
 import { seedOrders } from "./orders.bench.js";
+import { address, call, type Stack } from "#harness";
 
 /**
  * Order committed → stock reduced, with real Kafka: orders placed one at a time at a modest rate, then measured

@@ -1,6 +1,5 @@
-import { unleashEnv } from "../tests/support/local-services.js";
-import type { Stack } from "../tests/support/strangler-stack.js";
 import { fmt, median, type BenchSettings, type SectionResult } from "./bench-types.js";
+import { type Stack, unleashEnv } from "#harness";
 
 /** Polls `check` every 20 ms until it is true; resolves with ms since `since`. */
 async function until(check: () => Promise<boolean>, since: number, what: string, timeoutMs = 15_000): Promise<number> {

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ROOT } from "../tests/support/processes.js";
+import { ROOT } from "#harness";
 
 /** stdout + stderr of a version command (nginx -v writes to stderr), or "?". */
 const tryRun = (cmd: string, args: string[]) => {

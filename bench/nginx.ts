@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { freePort } from "../tests/support/processes.js";
+import { freePort, startProcess } from "#harness";
 
 export interface RunningNginx {
   readonly url: string;
@@ -59,24 +58,12 @@ http {
 }
 `,
   );
-  const child = spawn("nginx", ["-p", dir, "-c", confFile], { stdio: ["ignore", "ignore", "pipe"] });
-  let err = "";
-  child.stderr!.on("data", (d) => (err += d));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`nginx exited ${child.exitCode}: ${err}`);
-    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) break;
-    if (i > 100) throw new Error(`nginx not answering on ${url}: ${err}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // Graceful stop (SIGQUIT): workers finish, then exit.
+  const nginx = await startProcess({ entry: { command: "nginx" }, role: ["-p", dir, "-c", confFile], env: { PORT: String(port) }, readyPath: "/health", readyTimeoutMs: 10_000, stopSignal: "SIGQUIT" });
   return {
-    url,
-    pid: child.pid!,
+    url: nginx.url,
+    pid: nginx.child.pid!,
     confFile,
-    async stop() {
-      if (child.exitCode === null) child.kill("SIGQUIT"); // graceful: workers finish, then exit
-      await exited;
-    },
+    stop: async () => void (await nginx.stop()),
   };
 }

@@ -1,6 +1,6 @@
-import type { Stack } from "../tests/support/strangler-stack.js";
 import { fmt, type BenchSettings, type SectionResult } from "./bench-types.js";
 import { orderRows, runOrderLoad } from "./orders.bench.js";
+import { type Stack } from "#harness";
 
 /**
  * Order placement on real PostgreSQL with the outbox and real Kafka: one hot product (every reservation takes

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { call } from "../tests/support/processes.js";
-import type { Stack } from "../tests/support/strangler-stack.js";
 import { fmt, type BenchSettings, type ResultRow } from "./bench-types.js";
 import { THREAD_ROTATION, luaList, runWrk, type WrkResult } from "./wrk.js";
+import { call, type Stack } from "#harness";
 
 const ADDRESS = `{"street":"1 Main St","city":"Springfield","state":"IL","country":"US","zipCode":"62701"}`;
 

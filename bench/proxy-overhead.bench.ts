@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { call } from "../tests/support/processes.js";
-import type { Stack } from "../tests/support/strangler-stack.js";
 import { fmt, median, type BenchSettings, type ChartBar, type ResultRow, type SectionResult } from "./bench-types.js";
 import { cpuBetween, cpuSnapshot } from "./cpu-usage.js";
 import { startBareNodeProxy } from "./bare-proxy.js";
 import { startNginx } from "./nginx.js";
 import { THREAD_ROTATION, luaList, runWrk, type WrkResult } from "./wrk.js";
+import { call, type Stack } from "#harness";
 
 const TARGETS = [
   "a monolith direct",

@@ -9,8 +9,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ROOT } from "../tests/support/processes.js";
-import { startStack, type Stack } from "../tests/support/strangler-stack.js";
 import { settingsFor, type SectionResult } from "./bench-types.js";
 import { topFrames } from "./cpu-profile.js";
 import { renderChartHtml, renderChartPng } from "./chart.js";
@@ -20,6 +18,7 @@ import { describeMachine, loadavg } from "./machine.js";
 import { benchEmbedded, benchOrders } from "./orders-sections.js";
 import { benchProxyOverhead } from "./proxy-overhead.bench.js";
 import { renderMarkdown } from "./report.js";
+import { ROOT, type Stack, startStack } from "#harness";
 
 const SECTIONS = ["proxy", "flags", "orders", "latency", "embedded"] as const;
 type Section = (typeof SECTIONS)[number];

@@ -6,7 +6,8 @@ import { runInNewContext } from "node:vm";
 import { runFlagsCommand } from "../src/flags/admin/flags.command.js";
 import { runLoad, send } from "./helpers/http-client.js";
 import { removeDir, startTestProxy, testProxyEnv, type TestProxy } from "./helpers/test-proxy.js";
-import { startUpstream, type UpstreamProcess } from "./helpers/upstream-process.js";
+import { startProcess, type StartedProcess } from "#test-support";
+import { nameUpstream } from "./helpers/upstream.js";
 
 // Issue 10: a client sending 10,000 distinct 16 KB Bearer tokens must not pin the proxy's memory. The proxy runs
 // in this process, so its heap is this heap; a forced GC before each reading leaves only what is retained.
@@ -18,13 +19,13 @@ const heapAfterGc = () => {
   return process.memoryUsage().heapUsed;
 };
 
-let monolith: UpstreamProcess;
-let users: UpstreamProcess;
+let monolith: StartedProcess;
+let users: StartedProcess;
 let proxy: TestProxy;
 const quiet = { out: () => undefined, err: (l: string) => console.error(l) };
 
 before(async () => {
-  [monolith, users] = await Promise.all([startUpstream("monolith"), startUpstream("users")]);
+  [monolith, users] = await Promise.all([startProcess(nameUpstream("monolith")), startProcess(nameUpstream("users"))]);
   proxy = await startTestProxy(testProxyEnv(monolith.url, [{ prefix: "/api/users", module: "users", flag: "strangler.users", url: users.url }]));
   assert.equal(await runFlagsCommand(["set", "users", "50"], proxy.env, quiet), 0);
 });

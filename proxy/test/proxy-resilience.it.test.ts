@@ -2,20 +2,21 @@ import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { runFlagsCommand } from "../src/flags/admin/flags.command.js";
-import { runLoad, send, waitUntil, type Reply } from "./helpers/http-client.js";
+import { runLoad, send, type Reply } from "./helpers/http-client.js";
 import { removeDir, startTestProxy, testProxyEnv, type TestProxy } from "./helpers/test-proxy.js";
-import { startUpstream, type UpstreamProcess } from "./helpers/upstream-process.js";
+import { eventually, timed, type StartedProcess, startProcess } from "#test-support";
+import { nameUpstream } from "./helpers/upstream.js";
 
 // Fallback, breaker, timeouts and the concurrency limit, against real upstream processes.
-let monolith: UpstreamProcess;
-let inventory: UpstreamProcess;
+let monolith: StartedProcess;
+let inventory: StartedProcess;
 let proxy: TestProxy;
 const breaker = { volumeThreshold: 5, errorThresholdPercentage: 50, resetTimeoutMs: 1000, rollingWindowMs: 1000 };
 const metric = async (pattern: RegExp) => Number(pattern.exec((await send(`${proxy.adminUrl}/metrics`)).text)?.[1] ?? 0);
 const get = (path: string) => send(`${proxy.url}${path}`, { headers: { cookie: "strangler_sid=loadtester01" } });
 
 before(async () => {
-  [monolith, inventory] = await Promise.all([startUpstream("monolith"), startUpstream("inventory")]);
+  [monolith, inventory] = await Promise.all([startProcess(nameUpstream("monolith")), startProcess(nameUpstream("inventory"))]);
   proxy = await startTestProxy(
     testProxyEnv(monolith.url, [
       { prefix: "/api/inventory", module: "inventory", flag: "strangler.inventory", url: inventory.url, timeoutMs: 800, breaker },
@@ -24,7 +25,7 @@ before(async () => {
   );
   const quiet = { out: () => undefined, err: (l: string) => console.error(l) };
   for (const m of ["inventory", "limited"]) assert.equal(await runFlagsCommand(["set", m, "100"], proxy.env, quiet), 0);
-  await waitUntil(async () => (await get("/api/limited/x")).headers["x-upstream"] === "limited" && (await get("/api/inventory/x")).headers["x-upstream"] === "inventory", 5_000);
+  await eventually(async () => (await get("/api/limited/x")).headers["x-upstream"] === "limited" && (await get("/api/inventory/x")).headers["x-upstream"] === "inventory", "both routes on their services", 5_000);
 });
 after(async () => {
   await proxy?.close();
@@ -62,18 +63,18 @@ describe("resilience", () => {
     const fails: Reply[] = [];
     for (let i = 0; i < 8; i++) fails.push(await get("/api/inventory/fail"));
     assert.deepEqual([fails[0]!.status, fails[0]!.headers["x-upstream"]], [500, "inventory"]);
-    const openMs = await waitUntil(async () => (await get("/api/inventory/check")).headers["x-upstream"] === "monolith", 2_000);
+    const openMs = await timed(() => eventually(async () => (await get("/api/inventory/check")).headers["x-upstream"] === "monolith", "the breaker to open (monolith answers)", 2_000));
     assert.ok(openMs < 500, `breaker took ${openMs} ms to open`);
     assert.ok((await metric(/strangler_proxy_fallbacks_total\{route="inventory",upstream="inventory",reason="breaker_open"\} (\d+)/)) > 0);
     assert.equal(await metric(/strangler_proxy_breaker_state\{upstream="inventory"\} (\d+)/), 2);
-    const backMs = await waitUntil(async () => (await get("/api/inventory/check")).headers["x-upstream"] === "inventory", 5_000);
+    const backMs = await timed(() => eventually(async () => (await get("/api/inventory/check")).headers["x-upstream"] === "inventory", "the breaker to close (inventory answers)", 5_000));
     console.log(`# breaker: open after ${Math.round(openMs)} ms of 5xx, closed again ${Math.round(backMs)} ms later`);
     assert.equal(await metric(/strangler_proxy_breaker_state\{upstream="inventory"\} (\d+)/), 0);
   });
 
   it("when the monolith and a service are down, then the proxy answers /ready itself (200) and /health/details shows them unhealthy", async () => {
     // A monolith and a service of this test's own, killed below; a fast health poll so the details catch up.
-    const [ownMonolith, ownService] = await Promise.all([startUpstream("monolith"), startUpstream("inventory")]);
+    const [ownMonolith, ownService] = await Promise.all([startProcess(nameUpstream("monolith")), startProcess(nameUpstream("inventory"))]);
     const own = await startTestProxy(
       testProxyEnv(ownMonolith.url, [{ prefix: "/api/inventory", module: "inventory", flag: "strangler.inventory", url: ownService.url }], { HEALTH_POLL_MS: "100" }),
     );
@@ -83,10 +84,10 @@ describe("resilience", () => {
       await Promise.all([ownMonolith.kill(), ownService.kill()]);
       type Details = { status: string; flags: { mode: string }; upstreams: { name: string; healthy: boolean | null; breaker: string; healthError: string | null }[] };
       let details: Details | undefined;
-      await waitUntil(async () => {
+      await eventually(async () => {
         details = (await send(`${own.adminUrl}/health/details`)).json<Details>();
         return details.upstreams.every((u) => u.healthy === false);
-      }, 5_000);
+      }, "both upstreams unhealthy in the details", 5_000);
       assert.equal(details!.status, "ready");
       assert.deepEqual(details!.upstreams.map((u) => u.name).sort(), ["inventory", "monolith"]);
       assert.ok(details!.upstreams.every((u) => u.healthError), JSON.stringify(details!.upstreams));
@@ -107,13 +108,13 @@ describe("resilience", () => {
 
   it("when a service refuses the connection, then even a POST is replayed on the monolith with its body intact", async () => {
     // A proxy of its own with a slow health poll, so the refusal is met by a request, not by the health check.
-    const fragile = await startUpstream("fragile");
+    const fragile = await startProcess(nameUpstream("fragile"));
     const own = await startTestProxy(
       testProxyEnv(monolith.url, [{ prefix: "/api/fragile", module: "fragile", flag: "strangler.fragile", url: fragile.url }], { HEALTH_POLL_MS: "600000" }),
     );
     try {
       assert.equal(await runFlagsCommand(["set", "fragile", "100"], own.env, { out: () => undefined, err: console.error }), 0);
-      await waitUntil(async () => (await send(`${own.url}/api/fragile/x`)).headers["x-upstream"] === "fragile", 3_000);
+      await eventually(async () => (await send(`${own.url}/api/fragile/x`)).headers["x-upstream"] === "fragile", "the fragile route on its service", 3_000);
       await fragile.kill();
       const body = randomBytes(100_000);
       const r = await send(`${own.url}/api/fragile/orders`, { method: "POST", body });
@@ -131,7 +132,7 @@ describe("resilience", () => {
 
   it("when the service's sidecar answers 503 as Envoy does, then overflow and connect failures are replayed on the monolith (POST included) and a reset after connecting is not", async () => {
     // Envoy cannot run here: the upstream emulates its documented local replies (name-upstream.ts, /envoy/<reason>).
-    const meshed = await startUpstream("meshed");
+    const meshed = await startProcess(nameUpstream("meshed"));
     const own = await startTestProxy(
       testProxyEnv(monolith.url, [{ prefix: "/api/meshed", module: "meshed", flag: "strangler.meshed", url: meshed.url }], { HEALTH_POLL_MS: "600000" }),
     );
@@ -139,7 +140,7 @@ describe("resilience", () => {
     const sid = { cookie: "strangler_sid=meshuser0001", host: "shop.example" };
     try {
       assert.equal(await runFlagsCommand(["set", "meshed", "100"], own.env, { out: () => undefined, err: console.error }), 0);
-      await waitUntil(async () => (await send(`${own.url}/api/meshed/x`, { headers: sid })).headers["x-upstream"] === "meshed", 3_000);
+      await eventually(async () => (await send(`${own.url}/api/meshed/x`, { headers: sid })).headers["x-upstream"] === "meshed", "the meshed route on its service", 3_000);
       const direct = (await send(`${own.url}/api/meshed/x`, { headers: sid })).json<{ host: string; forwardedHost: string }>();
       assert.deepEqual([direct.host, direct.forwardedHost], [new URL(meshed.url).host, "shop.example"], "each upstream gets its own authority, the client's host in X-Forwarded-Host");
 
@@ -169,12 +170,12 @@ describe("resilience", () => {
     const sha = createHash("sha256").update(body).digest("hex");
     const counts = { total: 0, errors: 0, inventory: 0, monolith: 0, badBody: 0 };
     const errors: string[] = [];
-    const reached = (n: number) => waitUntil(() => counts.total >= n, 20_000, 5);
+    const reached = (n: number) => eventually(() => counts.total >= n, "requests to reach the count", 20_000, 5);
     const chaos = (async () => {
       await reached(1_000);
       await inventory.kill();
       await reached(2_500);
-      inventory = await startUpstream("inventory", inventory.port);
+      inventory = await startProcess(nameUpstream("inventory", inventory.port));
     })();
     // Bounded by count and time: 6,000 requests (1 in 10 a POST with a body), at most 25 s.
     await runLoad({ concurrency: 8, durationMs: 25_000, maxCount: 6_000 }, async (i) => {
@@ -199,6 +200,6 @@ describe("resilience", () => {
     assert.ok(counts.errors / counts.total < 0.001, `${counts.errors}/${counts.total} errors: ${errors.join(" | ")}`);
     assert.equal(counts.badBody, 0, "replayed POST bodies must arrive intact");
     assert.ok(counts.monolith > 100 && counts.inventory > 100, "both sides answered");
-    await waitUntil(async () => (await get("/api/inventory/check")).headers["x-upstream"] === "inventory", 5_000);
+    await eventually(async () => (await get("/api/inventory/check")).headers["x-upstream"] === "inventory", "the route back on inventory", 5_000);
   });
 });

@@ -2,22 +2,23 @@ import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { runFlagsCommand } from "../src/flags/admin/flags.command.js";
-import { send, stickyCookieOf, waitUntil } from "./helpers/http-client.js";
+import { send, stickyCookieOf } from "./helpers/http-client.js";
 import { removeDir, startTestProxy, testProxyEnv, type TestProxy } from "./helpers/test-proxy.js";
-import { startUpstream, type UpstreamProcess } from "./helpers/upstream-process.js";
+import { eventually, timed, type StartedProcess, startProcess } from "#test-support";
+import { nameUpstream } from "./helpers/upstream.js";
 
 // File flags (no UNLEASH_URL): the proxy reads DATA_DIR/flags.json; `strangler flags` edits it.
 // Upstreams are real processes (stand-ins naming themselves); the proxy runs in-process via runProxy.
-let monolith: UpstreamProcess;
-let inventory: UpstreamProcess;
-let users: UpstreamProcess;
+let monolith: StartedProcess;
+let inventory: StartedProcess;
+let users: StartedProcess;
 let proxy: TestProxy;
 const quiet = { out: () => undefined, err: (l: string) => console.error(l) };
 const setRollout = async (module: string, percent: number) => assert.equal(await runFlagsCommand(["set", module, String(percent)], proxy.env, quiet), 0);
 const upstreamOf = async (path: string, headers: Record<string, string> = {}) => (await send(`${proxy.url}${path}`, { headers })).headers["x-upstream"];
 
 before(async () => {
-  [monolith, inventory, users] = await Promise.all([startUpstream("monolith"), startUpstream("inventory"), startUpstream("users")]);
+  [monolith, inventory, users] = await Promise.all([startProcess(nameUpstream("monolith")), startProcess(nameUpstream("inventory")), startProcess(nameUpstream("users"))]);
   proxy = await startTestProxy(
     testProxyEnv(monolith.url, [
       { prefix: "/api/users", module: "users", flag: "strangler.users", url: users.url },
@@ -62,7 +63,7 @@ describe("proxy routing with the flags file", () => {
 
   it("when the flags file is changed with `strangler flags set`, then traffic moves within about a second", async () => {
     await setRollout("inventory", 100);
-    const ms = await waitUntil(async () => (await upstreamOf("/api/inventory/check")) === "inventory", 3_000);
+    const ms = await timed(() => eventually(async () => (await upstreamOf("/api/inventory/check")) === "inventory", "inventory to take the route", 3_000));
     console.log(`# flags file: change → traffic moved in ${Math.round(ms)} ms`);
     assert.ok(ms < 1_500, `took ${ms} ms`);
     assert.equal((await send(`${proxy.url}/api/inventory/check`)).json().upstream, "inventory");
@@ -77,7 +78,7 @@ describe("proxy routing with the flags file", () => {
 
   it("when a user keeps their cookie at 50 %, then every request lands on the same side, and about half the users migrate", async () => {
     await setRollout("users", 50);
-    await waitUntil(async () => (await send(`${proxy.adminUrl}/_strangler/status`)).json<{ routes: { module: string; rollout: number }[] }>().routes.find((r) => r.module === "users")!.rollout === 50, 3_000);
+    await eventually(async () => (await send(`${proxy.adminUrl}/_strangler/status`)).json<{ routes: { module: string; rollout: number }[] }>().routes.find((r) => r.module === "users")!.rollout === 50, "users at 50 %", 3_000);
     let migrated = 0;
     for (let u = 0; u < 200; u++) {
       const first = await send(`${proxy.url}/api/users/${u}`);

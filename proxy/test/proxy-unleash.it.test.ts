@@ -1,18 +1,18 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { runFlagsCommand } from "../src/flags/admin/flags.command.js";
-import { runLoad, send, waitUntil } from "./helpers/http-client.js";
+import { runLoad, send } from "./helpers/http-client.js";
 import { removeDir, startTestProxy, testProxyEnv, type TestProxy } from "./helpers/test-proxy.js";
-import { deleteFlags, ensureUnleash, startUnleash, stopUnleash, UNLEASH, unleashHealthy } from "./helpers/unleash-server.js";
-import { closedPort, startUpstream, type UpstreamProcess } from "./helpers/upstream-process.js";
+import { deleteFlags, ensureUnleash, eventually, timed, freePort, type StartedProcess, startProcess, startUnleash, stopUnleash, UNLEASH, unleashHealthy } from "#test-support";
+import { nameUpstream } from "./helpers/upstream.js";
 
 // Against the REAL Unleash server (scripts/services/unleash.sh) and real upstream processes. The flag has a
 // name of its own so other suites sharing the server are not disturbed; it is fixed (not random) so the
 // 1,000-user split is deterministic: murmur3 of "<flag>:<user>" puts 246 of these users under 25 %.
 const FLAG = "strangler.it-proxy.inventory";
 const USERS = Array.from({ length: 1_000 }, (_, i) => `ituser${String(i).padStart(6, "0")}`);
-let monolith: UpstreamProcess;
-let inventory: UpstreamProcess;
+let monolith: StartedProcess;
+let inventory: StartedProcess;
 let proxy: TestProxy;
 let env: NodeJS.ProcessEnv;
 const io = { out: () => undefined, err: (l: string) => console.error(l) };
@@ -41,12 +41,12 @@ const migrated = (sides: Map<string, string>) => [...sides].filter(([, s]) => s 
 
 before(async () => {
   await ensureUnleash();
-  [monolith, inventory] = await Promise.all([startUpstream("monolith"), startUpstream("inventory")]);
+  [monolith, inventory] = await Promise.all([startProcess(nameUpstream("monolith")), startProcess(nameUpstream("inventory"))]);
   env = testProxyEnv(monolith.url, routes(), unleashEnv);
   await deleteFlags([FLAG]); // a crashed earlier run may have left it behind
   assert.equal(await flags("init"), 0);
   proxy = await startTestProxy(env);
-  await waitUntil(async () => (await status(proxy)).routes[0]!.flagExists, 5_000);
+  await eventually(async () => (await status(proxy)).routes[0]!.flagExists, "the flag to exist", 5_000);
 });
 after(async () => {
   if (!(await unleashHealthy())) await startUnleash(); // never leave the shared server down
@@ -64,11 +64,11 @@ describe("proxy with the real Unleash server", () => {
 
   it("when the flag is toggled through the Admin API, then traffic moves within 2 s", async () => {
     assert.equal(await flags("set", "inventory", "100"), 0);
-    const onMs = await waitUntil(async () => (await sideOf(proxy, USERS[0]!)) === "inventory", 5_000);
+    const onMs = await timed(() => eventually(async () => (await sideOf(proxy, USERS[0]!)) === "inventory", "the user on inventory", 5_000));
     assert.equal(await flags("off", "inventory"), 0);
-    const offMs = await waitUntil(async () => (await sideOf(proxy, USERS[0]!)) === "monolith", 5_000);
+    const offMs = await timed(() => eventually(async () => (await sideOf(proxy, USERS[0]!)) === "monolith", "the user back on the monolith", 5_000));
     assert.equal(await flags("on", "inventory"), 0); // back on at the rollout it had (100 %)
-    await waitUntil(async () => (await sideOf(proxy, USERS[0]!)) === "inventory", 5_000);
+    await eventually(async () => (await sideOf(proxy, USERS[0]!)) === "inventory", "the user on inventory again", 5_000);
     console.log(`# Unleash flag change → traffic moved: on ${Math.round(onMs)} ms, off ${Math.round(offMs)} ms (FLAGS_REFRESH_MS=1000)`);
     assert.ok(onMs <= 2_000 && offMs <= 2_000, `on ${onMs} ms, off ${offMs} ms`);
   });
@@ -76,7 +76,7 @@ describe("proxy with the real Unleash server", () => {
   let at25: string[] = [];
   it("when 1,000 users arrive at 25 %, then 25 % ± 3 % reach the service and each user stays on one side over 10 requests", async () => {
     assert.equal(await flags("set", "inventory", "25"), 0);
-    await waitUntil(() => rolloutSeen(proxy, true, 25), 5_000);
+    await eventually(() => rolloutSeen(proxy, true, 25), "rollout 25 %", 5_000);
     const sides = await sidesOf(proxy, 10);
     at25 = migrated(sides);
     console.log(`# 1,000 users at 25 %: ${at25.length} migrated`);
@@ -86,7 +86,7 @@ describe("proxy with the real Unleash server", () => {
   let at50 = new Map<string, string>();
   it("when the rollout is raised 25 → 50, then every previously migrated user stays migrated", async () => {
     assert.equal(await flags("set", "inventory", "50"), 0);
-    await waitUntil(() => rolloutSeen(proxy, true, 50), 5_000);
+    await eventually(() => rolloutSeen(proxy, true, 50), "rollout 50 %", 5_000);
     at50 = await sidesOf(proxy, 1);
     const back = at25.filter((u) => at50.get(u) !== "inventory");
     assert.deepEqual(back, [], "users moved back to the monolith");
@@ -118,7 +118,7 @@ describe("proxy with the real Unleash server", () => {
       await startUnleash();
     }
     assert.equal(await flags("set", "inventory", "0"), 0); // and the running proxy catches up after the outage
-    const ms = await waitUntil(() => rolloutSeen(proxy, true, 0), 20_000, 100);
+    const ms = await timed(() => eventually(() => rolloutSeen(proxy, true, 0), "rollout 0 % after Unleash came back", 20_000, 100));
     console.log(`# after Unleash came back, the proxy picked up a change in ${Math.round(ms)} ms`);
   });
 
@@ -133,7 +133,7 @@ describe("proxy with the real Unleash server", () => {
     assert.match(lines.at(-1)!, /rejected UNLEASH_ADMIN_TOKEN \(HTTP 401\)/);
     assert.equal(await runFlagsCommand(["set", "inventory", "10"], { ...env, UNLEASH_ADMIN_TOKEN: UNLEASH.apiToken }, capture), 1);
     assert.match(lines.at(-1)!, /HTTP 403/);
-    assert.equal(await runFlagsCommand(["list"], { ...env, UNLEASH_URL: `http://127.0.0.1:${await closedPort()}/api` }, capture), 1);
+    assert.equal(await runFlagsCommand(["list"], { ...env, UNLEASH_URL: `http://127.0.0.1:${await freePort()}/api` }, capture), 1);
     assert.match(lines.at(-1)!, /cannot reach Unleash .*ECONNREFUSED/);
     assert.equal(await runFlagsCommand(["list"], { ...env, UNLEASH_ADMIN_TOKEN: undefined }, capture), 2);
     assert.match(lines.at(-1)!, /UNLEASH_ADMIN_TOKEN/);
@@ -142,10 +142,10 @@ describe("proxy with the real Unleash server", () => {
   it("when the flag was archived in Unleash, then `flags init` revives it, off", async () => {
     const archived = await fetch(`${UNLEASH.url}/admin/projects/default/features/${FLAG}`, { method: "DELETE", headers: { Authorization: UNLEASH.adminToken } });
     assert.equal(archived.status, 202);
-    await waitUntil(async () => !(await status(proxy)).routes[0]!.flagExists, 5_000); // archived = missing = monolith
+    await eventually(async () => !(await status(proxy)).routes[0]!.flagExists, "the archived flag to be missing", 5_000); // archived = missing = monolith
     assert.equal(await sideOf(proxy, USERS[0]!), "monolith");
     assert.equal(await flags("init"), 0);
-    await waitUntil(async () => (await status(proxy)).routes[0]!.flagExists, 5_000);
+    await eventually(async () => (await status(proxy)).routes[0]!.flagExists, "the flag to exist again", 5_000);
     assert.deepEqual(await status(proxy).then((s) => [s.routes[0]!.enabled, s.routes[0]!.rollout]), [false, 0]);
   });
 });

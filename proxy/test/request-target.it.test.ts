@@ -1,15 +1,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { runFlagsCommand } from "../src/flags/admin/flags.command.js";
-import { send, waitUntil } from "./helpers/http-client.js";
+import { send } from "./helpers/http-client.js";
+import { eventually, startProcess, type StartedProcess } from "#test-support";
 import { rawExchange } from "./helpers/raw-http.js";
 import { removeDir, startTestProxy, testProxyEnv, type TestProxy } from "./helpers/test-proxy.js";
-import { startUpstream, type UpstreamProcess } from "./helpers/upstream-process.js";
+import { nameUpstream } from "./helpers/upstream.js";
 
 // Issue 9: every spelling of a path reaches the side its route decides, with the one normalised path.
-let monolith: UpstreamProcess;
-let users: UpstreamProcess;
-let orders: UpstreamProcess;
+let monolith: StartedProcess;
+let users: StartedProcess;
+let orders: StartedProcess;
 let proxy: TestProxy;
 const quiet = { out: () => undefined, err: (l: string) => console.error(l) };
 const seen = async (path: string) => {
@@ -19,7 +20,7 @@ const seen = async (path: string) => {
 const raw = (target: string, extra = "") => rawExchange(proxy.url, `GET ${target} HTTP/1.1\r\nHost: shop.example\r\n${extra}Connection: close\r\n\r\n`);
 
 before(async () => {
-  [monolith, users, orders] = await Promise.all([startUpstream("monolith"), startUpstream("users"), startUpstream("orders")]);
+  [monolith, users, orders] = await Promise.all([startProcess(nameUpstream("monolith")), startProcess(nameUpstream("users")), startProcess(nameUpstream("orders"))]);
   proxy = await startTestProxy(
     testProxyEnv(monolith.url, [
       { prefix: "/api/users", module: "users", flag: "strangler.users", url: users.url },
@@ -27,7 +28,7 @@ before(async () => {
     ]),
   );
   assert.equal(await runFlagsCommand(["set", "users", "100"], proxy.env, quiet), 0);
-  await waitUntil(async () => (await seen("/api/users/1")).upstream === "users", 3_000);
+  await eventually(async () => (await seen("/api/users/1")).upstream === "users", "the users flag to take effect", 3_000);
 });
 after(async () => {
   await proxy?.close();

@@ -3,19 +3,20 @@ import http from "node:http";
 import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { runFlagsCommand } from "../src/flags/admin/flags.command.js";
-import { send, waitUntil } from "./helpers/http-client.js";
+import { send } from "./helpers/http-client.js";
+import { eventually, startProcess, type StartedProcess } from "#test-support";
 import { removeDir, startTestProxy, testProxyEnv, type TestProxy } from "./helpers/test-proxy.js";
-import { startUpstream, type UpstreamProcess } from "./helpers/upstream-process.js";
+import { nameUpstream } from "./helpers/upstream.js";
 
 // Issue 11: slow uploaders (slowloris on the body) must neither hold an upstream's slots nor stay for minutes.
 // Bounded: 60 uploaders, 20 slots on the monolith, a 1.5 s body timeout, all on 127.0.0.1.
 const SLOTS = 20;
 const BODY_TIMEOUT_MS = 1_500;
-let monolith: UpstreamProcess;
+let monolith: StartedProcess;
 let proxy: TestProxy;
 
 before(async () => {
-  monolith = await startUpstream("monolith");
+  monolith = await startProcess(nameUpstream("monolith"));
   proxy = await startTestProxy(testProxyEnv(monolith.url, [], { UPSTREAM_MAX_CONCURRENCY: String(SLOTS), BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS) }));
 });
 after(async () => {
@@ -81,7 +82,7 @@ describe("slow uploads", { timeout: 30_000 }, () => {
     const outcome = await slowUpload(200_000, 100_000, 500);
     assert.equal(outcome.status, 408, outcome.body);
     assert.equal(JSON.parse(outcome.body).code, "PROXY.REQUEST_TIMEOUT");
-    await waitUntil(async () => (await monolithInFlight()) === 0, 2_000);
+    await eventually(async () => (await monolithInFlight()) === 0, "the monolith's slots to be free", 2_000);
     const big = Buffer.alloc(300_000, 7);
     const r = await send(`${proxy.url}/api/things/upload`, { method: "POST", body: big });
     assert.deepEqual([r.status, r.json().bodyBytes], [201, big.length], "a large body sent at speed streams through");
@@ -89,7 +90,7 @@ describe("slow uploads", { timeout: 30_000 }, () => {
 
   it("when a request whose body was read ahead is refused as overloaded, then its keep-alive connection serves the next request", async (t) => {
     const holders = Array.from({ length: SLOTS }, () => send(`${proxy.url}/hold/slow?ms=1500`));
-    await waitUntil(async () => (await monolithInFlight()) === SLOTS, 2_000);
+    await eventually(async () => (await monolithInFlight()) === SLOTS, "every monolith slot to be taken", 2_000);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     t.after(() => agent.destroy());
     const exchange = (method: string, path: string, body?: Buffer) =>
@@ -106,7 +107,7 @@ describe("slow uploads", { timeout: 30_000 }, () => {
 
   it("when a service's breaker opens while a body is still arriving, then the request goes to the monolith once the body is in", async (t) => {
     // its own proxy: a body timeout long enough for the breaker to open meanwhile (health poll every 500 ms)
-    const users = await startUpstream("users");
+    const users = await startProcess(nameUpstream("users"));
     const routes = [{ prefix: "/api/users", module: "users", flag: "strangler.users", url: users.url }];
     const own = await startTestProxy(testProxyEnv(monolith.url, routes, { BODY_TIMEOUT_MS: "10000" }));
     t.after(async () => {
@@ -115,7 +116,7 @@ describe("slow uploads", { timeout: 30_000 }, () => {
       removeDir(own.dataDir);
     });
     assert.equal(await runFlagsCommand(["set", "users", "100"], own.env, { out: () => undefined, err: (l: string) => console.error(l) }), 0);
-    await waitUntil(async () => (await send(`${own.url}/api/users/1`)).headers["x-upstream"] === "users", 3_000);
+    await eventually(async () => (await send(`${own.url}/api/users/1`)).headers["x-upstream"] === "users", "the users flag to take effect", 3_000);
     const { hostname, port } = new URL(own.url);
     const socket = net.connect(Number(port), hostname);
     socket.setTimeout(5_000, () => socket.destroy()); // no answer at all (opossum refused the call): fail, not hang
@@ -126,7 +127,7 @@ describe("slow uploads", { timeout: 30_000 }, () => {
     await new Promise((r) => setTimeout(r, 100)); // headers in, side decided (users, breaker closed), body pending
     await users.kill();
     const breakerOf = async () => (await send(`${own.adminUrl}/health/details`)).json<{ upstreams: { name: string; breaker: string }[] }>().upstreams.find((u) => u.name === "users")!.breaker;
-    await waitUntil(async () => (await breakerOf()) === "open", 5_000); // the health poll opened it
+    await eventually(async () => (await breakerOf()) === "open", "the breaker to open", 5_000); // the health poll opened it
     socket.write(`"bcde"}`);
     await closed;
     const text = Buffer.concat(chunks).toString();

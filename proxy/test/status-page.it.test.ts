@@ -4,19 +4,20 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser } from "playwright-core";
 import { runFlagsCommand } from "../src/flags/admin/flags.command.js";
-import { runLoad, send, waitUntil } from "./helpers/http-client.js";
+import { runLoad, send } from "./helpers/http-client.js";
 import { removeDir, startTestProxy, testProxyEnv, type TestProxy } from "./helpers/test-proxy.js";
-import { startUpstream, type UpstreamProcess } from "./helpers/upstream-process.js";
+import { eventually, type StartedProcess, startProcess } from "#test-support";
+import { nameUpstream } from "./helpers/upstream.js";
 
 // The status page rendered by headless Chromium (Debian's /usr/bin/chromium) while a migration is under way.
 const SCREENSHOT = fileURLToPath(new URL("../../reports/status-page.png", import.meta.url));
-let upstreams: UpstreamProcess[] = [];
+let upstreams: StartedProcess[] = [];
 let proxy: TestProxy;
 let browser: Browser;
 
 before(async () => {
-  upstreams = await Promise.all(["monolith", "users", "inventory"].map((n) => startUpstream(n)));
-  const [monolith, users, inventory] = upstreams as [UpstreamProcess, UpstreamProcess, UpstreamProcess];
+  upstreams = await Promise.all(["monolith", "users", "inventory"].map((n) => startProcess(nameUpstream(n))));
+  const [monolith, users, inventory] = upstreams as [StartedProcess, StartedProcess, StartedProcess];
   proxy = await startTestProxy(
     testProxyEnv(monolith.url, [
       { prefix: "/api/users", module: "users", flag: "strangler.users", url: users.url },
@@ -27,7 +28,7 @@ before(async () => {
   const io = { out: () => undefined, err: console.error };
   assert.equal(await runFlagsCommand(["set", "inventory", "50"], proxy.env, io), 0);
   assert.equal(await runFlagsCommand(["set", "users", "10"], proxy.env, io), 0);
-  await waitUntil(async () => (await send(`${proxy.adminUrl}/_strangler/status`)).json<{ routes: { rollout: number }[] }>().routes[1]!.rollout === 50, 3_000);
+  await eventually(async () => (await send(`${proxy.adminUrl}/_strangler/status`)).json<{ routes: { rollout: number }[] }>().routes[1]!.rollout === 50, "inventory at 50 %", 3_000);
     // 400 new visitors (no cookie: each one is a new user) on inventory, 200 on users, a few unlisted.
   await runLoad({ concurrency: 8, durationMs: 20_000, maxCount: 600 }, async (i) => {
     await send(`${proxy.url}${i % 3 === 2 ? "/api/users/1" : "/api/inventory/check?productId=p"}`);

@@ -3,10 +3,10 @@ import { INVENTORY_CONSUMER_GROUP } from "../modules/inventory/index.js";
 import { ORDERS_CONSUMER_GROUP } from "../modules/orders/index.js";
 import { describeOutbox } from "../platform/outbox/outbox.js";
 import { startRoleMetrics } from "../platform/observability/role-metrics.js";
-import type { RunningServer } from "../platform/server/start-server.js";
+import { startServer, type RunningServer } from "../platform/server/start-server.js";
 import type { Runtime } from "./runtime.js";
 import { ensureTopics } from "./runtime.js";
-import { serveModules } from "./serve.js";
+import { createModulesApp, serveModules } from "./serve.js";
 import { wireModules, type Modules } from "./wire-modules.js";
 
 export { DEFAULT_PORTS };
@@ -25,9 +25,10 @@ export interface StartedRole {
 /**
  * Starts this role's outbox relays and consumers. With Kafka it does not wait for the broker: the role serves at
  * once (orders are accepted, their events wait in the outbox) and retries with backoff until the broker answers,
- * so a pod that restarts during a broker outage comes up instead of crash-looping.
+ * so a pod that restarts during a broker outage comes up instead of crash-looping. `awaitBroker` (in-process tests)
+ * starts them before returning instead, and fails if the broker does not answer.
  */
-async function startMessaging(rt: Runtime, modules: Modules, which: ModuleName[]): Promise<() => Promise<void>> {
+async function startMessaging(rt: Runtime, modules: Modules, which: ModuleName[], awaitBroker = false): Promise<() => Promise<void>> {
   const producing = which.filter((m): m is "inventory" | "orders" => m !== "users");
   if (!producing.length) return async () => {};
   for (const m of producing) rt.details.push({ name: `outbox.${m}`, describe: () => describeOutbox(rt.db.prisma, m) });
@@ -42,7 +43,7 @@ async function startMessaging(rt: Runtime, modules: Modules, which: ModuleName[]
     await ensureTopics(rt, [...modules.orders.topics, ...modules.inventory.topics]);
     for (const m of producing) await modules[m].startMessaging(rt.transport);
   };
-  if (rt.transport.kind !== "kafka") {
+  if (rt.transport.kind !== "kafka" || awaitBroker) {
     await start();
     return async () => (await stopAll(), await metrics.stop());
   }
@@ -84,11 +85,21 @@ function startedRole(servers: Record<string, RunningServer>, modules: Modules, s
   };
 }
 
+/**
+ * The `monolith` role's wiring without a listening server: all three modules, their relays/consumers started, and
+ * the app that serves them. startMonolith serves it; the component tests drive it in-process (supertest).
+ */
+export async function wireMonolith(rt: Runtime, options: { awaitBroker?: boolean } = {}) {
+  const modules = wireModules(rt);
+  const stopMessaging = await startMessaging(rt, modules, ["orders", "inventory"], options.awaitBroker);
+  const app = createModulesApp(rt, "monolith", [modules.users, modules.inventory, modules.orders]);
+  return { modules, app, stopMessaging };
+}
+
 /** `monolith`: all three modules in one process on one port; runs the orders and inventory relays/consumers. */
 export async function startMonolith(rt: Runtime, port: number = rt.config.port ?? DEFAULT_PORTS.monolith): Promise<StartedRole> {
-  const modules = wireModules(rt);
-  const stopMessaging = await startMessaging(rt, modules, ["orders", "inventory"]);
-  const monolith = await serveModules(rt, { name: "monolith", port, modules: [modules.users, modules.inventory, modules.orders] });
+  const { modules, app, stopMessaging } = await wireMonolith(rt);
+  const monolith = await startServer(app, { port, host: rt.config.host, logger: rt.logger, name: "monolith" });
   return startedRole({ monolith }, modules, stopMessaging);
 }
 

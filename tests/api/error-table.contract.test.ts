@@ -6,7 +6,7 @@ import { inventoryOpenApi } from "../../src/modules/inventory/index.js";
 import { ordersOpenApi } from "../../src/modules/orders/index.js";
 import { usersOpenApi } from "../../src/modules/users/index.js";
 import { buildOpenApi } from "../../src/platform/openapi/build-openapi.js";
-import { ROOT } from "../support/processes.js";
+import { ROOT } from "#test-support";
 
 type Json = Record<string, unknown>;
 

@@ -4,10 +4,9 @@ import { after, before, describe, it } from "node:test";
 import { Ajv } from "ajv";
 import type { Router } from "express";
 import type { Response } from "supertest";
-import { createTestApp, type TestApp } from "../support/test-app.js";
-import { createUser, reservedOrder, stockProduct, placeOrder } from "../support/fixtures.js";
 import { openApiRouter } from "../../src/roles/serve.js";
 import { createHealthRouter } from "../../src/platform/health/health.router.js";
+import { createTestApp, createUser, placeOrder, reservedOrder, stockProduct, type TestApp } from "#test-support";
 
 type Doc = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>> };
 

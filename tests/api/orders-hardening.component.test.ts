@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { createTestApp, type TestApp } from "../support/test-app.js";
-import { address, createUser, eventually, placeOrder, reservedOrder, stockProduct } from "../support/fixtures.js";
+import { createTestApp, type TestApp, address, createUser, eventually, placeOrder, reservedOrder, stockProduct } from "#test-support";
 import { createEnvelope } from "../../src/platform/messaging/event-envelope.js";
 
 describe("orders: idempotent replays, stock status after a cancel, who may list orders", () => {

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { createTestApp, type TestApp } from "../support/test-app.js";
-import { address, createUser, stockProduct } from "../support/fixtures.js";
+import { createTestApp, type TestApp, address, createUser, stockProduct } from "#test-support";
 
 /** What PostgreSQL text cannot store: NUL (error 22021) and lone surrogates (silently replaced by U+FFFD). */
 const UNSTORABLE: [string, (s: string) => string][] = [

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { createTestApp, type TestApp } from "../support/test-app.js";
-import { address, createUser, stockProduct } from "../support/fixtures.js";
+import { createTestApp, type TestApp, address, createUser, stockProduct } from "#test-support";
 
 /** Spellings Joi's guid() and PostgreSQL's uuid input accept, but that are not the canonical form. */
 const NON_CANONICAL: [string, (id: string) => string][] = [

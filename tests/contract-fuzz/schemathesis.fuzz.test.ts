@@ -3,8 +3,7 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { ROOT, runCli } from "../support/processes.js";
-import { STACK_JWT_SECRET, startStack, type Stack } from "../support/strangler-stack.js";
+import { ROOT, runCli, STACK_JWT_SECRET, startStack, type Stack } from "#test-support";
 
 /** Per operation and phase; with the stateful phase this keeps both runs to a few minutes on a small machine. */
 const MAX_EXAMPLES = Number(process.env.SCHEMATHESIS_MAX_EXAMPLES ?? 40);

@@ -3,10 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { eventually } from "../support/fixtures.js";
+import { eventually, broker, dropNamespace, kafkaEnv, newNamespace, rawProducer, withAdmin, freePort, startProcess, type StartedProcess } from "#test-support";
 import { measureLag } from "../../src/platform/observability/kafka-lag.js";
-import { broker, dropNamespace, kafkaEnv, newNamespace, rawProducer, withAdmin } from "../support/kafka.js";
-import { freePort, startRole, type RoleProcess } from "../support/processes.js";
 import { helmTemplate, ofKind } from "./support/deploy-tools.js";
 import { analysisQueries, dashboardExprs, exportedNames, metricNamesIn } from "./support/promql.js";
 
@@ -22,14 +20,14 @@ const scrape = async (url: string) => {
 describe("platform metrics: what the dashboard and the canary analysis query is what the code exports", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "strangler-metrics-"));
   const ns = newNamespace("metrics");
-  let monolith: RoleProcess;
-  let proxy: RoleProcess;
+  let monolith: StartedProcess;
+  let proxy: StartedProcess;
 
   before(async () => {
     await broker("start");
     const env = { ...kafkaEnv(ns), DATABASE_URL: "", JWT_SECRET: "m".repeat(40), UNLEASH_URL: "", ROUTES_FILE: "", LOG_LEVEL: "warn" };
-    monolith = await startRole(["monolith"], { ...env, DATA_DIR: path.join(dir, "monolith") }, 90_000);
-    proxy = await startRole(["proxy"], { ...env, DATA_DIR: path.join(dir, "proxy"), ADMIN_PORT: String(await freePort()), MONOLITH_URL: monolith.url });
+    monolith = await startProcess({ entry: "bin", role: ["monolith"], env: { ...env, DATA_DIR: path.join(dir, "monolith") }, readyPath: "/health", readyTimeoutMs: 90_000 });
+    proxy = await startProcess({ entry: "bin", role: ["proxy"], env: { ...env, DATA_DIR: path.join(dir, "proxy"), ADMIN_PORT: String(await freePort()), MONOLITH_URL: monolith.url }, readyPath: "/health" });
     for (let i = 0; i < 3; i++) await fetch(`${proxy.url}/api/users/does-not-exist`); // samples through the proxy
   });
   after(async () => {

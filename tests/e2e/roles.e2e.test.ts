@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { address, eventually } from "../support/fixtures.js";
-import { call, runCli, startRole, type RoleProcess } from "../support/processes.js";
-import { createTestDatabase } from "../support/test-db.js";
+import { address, call, createTestDatabase, eventually, runCli, type StartedProcess, startProcess } from "#test-support";
 
 const JWT_SECRET = "e2e-secret-e2e-secret-e2e-secret-e2e-secret";
 
@@ -32,33 +30,33 @@ async function staffToken(env: Record<string, string>) {
 describe("roles as real processes (built bin) on real PostgreSQL", () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let env: Record<string, string>;
-  const running: RoleProcess[] = [];
+  const running: StartedProcess[] = [];
   before(async () => {
     db = await createTestDatabase();
     env = { DATABASE_URL: db.databaseUrl!, JWT_SECRET };
   });
   after(async () => {
-    await Promise.all(running.map((p) => p.stop("SIGKILL")));
+    await Promise.all(running.map((p) => p.kill()));
     await db.drop();
   });
 
   it("when the monolith role runs, then the curl flow works and SIGTERM stops it cleanly (exit 0)", async () => {
-    const monolith = await startRole(["monolith"], env);
+    const monolith = await startProcess({ entry: "bin", role: ["monolith"], env, readyPath: "/health" });
     running.push(monolith);
     await curlFlow(monolith.url, await staffToken(env));
     assert.equal((await call("GET", `${monolith.url}/ready`)).status, 200);
-    assert.equal(await monolith.stop("SIGTERM"), 0);
+    assert.equal(await monolith.stop(), 0);
   });
 
   it("when users and inventory are extracted, then a monolith pointed at them calls them over HTTP, and places orders in-process when one is down", async () => {
-    const users = await startRole(["service", "users"], env);
-    const inventory = await startRole(["service", "inventory"], env);
-    const monolith = await startRole(["monolith"], { ...env, USERS_SERVICE_URL: users.url, INVENTORY_SERVICE_URL: inventory.url, SERVICE_TIMEOUT_MS: "1000" });
+    const users = await startProcess({ entry: "bin", role: ["service", "users"], env, readyPath: "/health" });
+    const inventory = await startProcess({ entry: "bin", role: ["service", "inventory"], env, readyPath: "/health" });
+    const monolith = await startProcess({ entry: "bin", role: ["monolith"], env: { ...env, USERS_SERVICE_URL: users.url, INVENTORY_SERVICE_URL: inventory.url, SERVICE_TIMEOUT_MS: "1000" }, readyPath: "/health" });
     running.push(users, inventory, monolith);
     // each service serves only its own module
     assert.equal((await call("GET", `${users.url}/api/orders?userId=${randomUUID()}`)).status, 404);
     const { userId, productId } = await curlFlow(monolith.url, await staffToken(env));
-    await users.stop("SIGKILL");
+    await users.kill();
     const down = await call("POST", `${monolith.url}/api/orders`, { userId, shippingAddress: address, items: [{ productId, quantity: 1, unitPrice: 1 }] });
     assert.equal(down.status, 201, JSON.stringify(down.body));
   });

@@ -4,9 +4,7 @@ import { register } from "prom-client";
 import { createLogger } from "../../src/platform/logger/logger.js";
 import { createKafkaTransport } from "../../src/platform/messaging/kafka.transport.js";
 import type { MessageTransport } from "../../src/platform/messaging/transport.js";
-import { eventually } from "../support/fixtures.js";
-import { dropNamespace, KAFKA_BROKERS, kafkaEnv, newNamespace } from "../support/kafka.js";
-import { createTestApp } from "../support/test-app.js";
+import { eventually, dropNamespace, KAFKA_BROKERS, kafkaEnv, newNamespace, createTestApp } from "#test-support";
 
 // Issue 14: a handler throwing a non-retriable error (a TypeError: a bug, a bad deploy) makes kafkajs emit CRASH
 // with restart: false, and the consumer stayed dead — /ready 200, orders Pending forever. Now it is restarted with

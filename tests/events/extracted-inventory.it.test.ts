@@ -1,21 +1,17 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createUser, eventually, placeOrder, stockProduct } from "../support/fixtures.js";
-import { freePort, startSourceRole, type ChildRole } from "../support/child-role.js";
-import { eventState, poolQuery, settled, stockLevels, type EventState } from "../support/event-state.js";
-import { dropNamespace, kafkaEnv, newNamespace, withAdmin } from "../support/kafka.js";
-import { createTestDatabase } from "../support/test-db.js";
+import { createTestDatabase, createUser, dropNamespace, eventState, type EventState, eventually, freePort, kafkaEnv, newNamespace, placeOrder, poolQuery, settled, type StartedProcess, startProcess, stockLevels, stockProduct, withAdmin } from "#test-support";
 
 /** `order-placed handled` log lines of one process: which orders its inventory consumer reserved. */
-const handled = (role: ChildRole) =>
+const handled = (role: StartedProcess) =>
   role.logs.filter((l) => l.message === "order-placed handled").map((l) => ({ orderId: String(l.orderId), outcome: String(l.outcome) }));
 
 describe("inventory extracted: `monolith` and `service inventory` on one database and one broker", { timeout: 180_000 }, () => {
   const ns = newNamespace("extracted");
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let q: ReturnType<typeof poolQuery>;
-  let inventory: ChildRole | undefined;
-  let monolith: ChildRole | undefined;
+  let inventory: StartedProcess | undefined;
+  let monolith: StartedProcess | undefined;
   before(async () => {
     db = await createTestDatabase();
     q = poolQuery(db.databaseUrl!);
@@ -23,8 +19,8 @@ describe("inventory extracted: `monolith` and `service inventory` on one databas
     const inventoryPort = await freePort();
     // The service first, alone on a fresh namespace: it must create the topics it consumes, not wait for the
     // monolith to. Then the monolith, which reaches inventory over HTTP, as in production.
-    inventory = await startSourceRole(["service", "inventory"], { ...env, PORT: String(inventoryPort) });
-    monolith = await startSourceRole(["monolith"], { ...env, INVENTORY_SERVICE_URL: `http://127.0.0.1:${inventoryPort}` });
+    inventory = await startProcess({ entry: "source", role: ["service", "inventory"], env: { ...env, PORT: String(inventoryPort) }, readyPath: "/ready" });
+    monolith = await startProcess({ entry: "source", role: ["monolith"], env: { ...env, INVENTORY_SERVICE_URL: `http://127.0.0.1:${inventoryPort}` }, readyPath: "/ready" });
   });
   after(async () => {
     await Promise.allSettled([monolith?.stop(), inventory?.stop()]);

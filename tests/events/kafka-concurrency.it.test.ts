@@ -1,9 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createTestApp, type TestApp } from "../support/test-app.js";
-import { createUser, eventually, placeOrder, stockProduct } from "../support/fixtures.js";
-import { appQuery, eventState, settled, stockLevels } from "../support/event-state.js";
-import { dropNamespace, kafkaEnv, newNamespace } from "../support/kafka.js";
+import { appQuery, createTestApp, createUser, dropNamespace, eventState, eventually, kafkaEnv, newNamespace, placeOrder, settled, stockLevels, stockProduct, type TestApp } from "#test-support";
 
 describe("concurrent orders on a real Kafka broker", { timeout: 120_000 }, () => {
   const ns = newNamespace("concurrency");

@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createTestApp, type TestApp } from "../support/test-app.js";
-import { createUser, eventually, placeOrder, stockProduct } from "../support/fixtures.js";
-import { startSourceRole, type ChildRole } from "../support/child-role.js";
-import { appQuery, eventState, poolQuery, settled, stockLevels, type EventState, type Query } from "../support/event-state.js";
-import { broker, dropNamespace, kafkaEnv, newNamespace } from "../support/kafka.js";
-import { createTestDatabase } from "../support/test-db.js";
+import { appQuery, broker, createTestApp, createTestDatabase, createUser, dropNamespace, eventState, type EventState, eventually, kafkaEnv, newNamespace, placeOrder, poolQuery, type Query, settled, type StartedProcess, startProcess, stockLevels, stockProduct, type TestApp } from "#test-support";
 
 type Placed = { id: string; productId: string; quantity: number };
 
@@ -72,7 +67,7 @@ describe("events survive faults (real Kafka broker, real processes)", { timeout:
     const ns = newNamespace("killed-monolith");
     let db: Awaited<ReturnType<typeof createTestDatabase>>;
     let q: ReturnType<typeof poolQuery>;
-    let monolith: ChildRole | undefined;
+    let monolith: StartedProcess | undefined;
     let env: Record<string, string>;
     before(async () => {
       db = await createTestDatabase();
@@ -90,7 +85,7 @@ describe("events survive faults (real Kafka broker, real processes)", { timeout:
 
     it("then the restarted monolith's relay publishes the committed events and stock is reserved", async () => {
       const INITIAL = 50;
-      monolith = await startSourceRole(["monolith"], env);
+      monolith = await startProcess({ entry: "source", role: ["monolith"], env, readyPath: "/ready" });
       const user = await createUser(monolith);
       const productId = await stockProduct(monolith, INITIAL);
       const placed: Placed[] = [];
@@ -108,7 +103,7 @@ describe("events survive faults (real Kafka broker, real processes)", { timeout:
         await broker("start");
       }
       assert.equal((await stockLevels(q, [productId])).get(productId), INITIAL, "nothing reserved before the restart");
-      monolith = await startSourceRole(["monolith"], env);
+      monolith = await startProcess({ entry: "source", role: ["monolith"], env, readyPath: "/ready" });
       await assertEachOrderReservedOnce(q, placed, INITIAL, 90_000);
     });
   });

@@ -3,9 +3,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
 import type { Producer } from "kafkajs";
-import { createTestApp, type TestApp } from "../support/test-app.js";
-import { createUser, eventually, placeOrder, reservedOrder, stockProduct } from "../support/fixtures.js";
-import { caughtUp, dropNamespace, kafkaEnv, newNamespace, rawProducer, watchTopics, withAdmin, type SeenMessage } from "../support/kafka.js";
+import { caughtUp, createTestApp, createUser, dropNamespace, eventually, kafkaEnv, newNamespace, placeOrder, rawProducer, reservedOrder, type SeenMessage, stockProduct, type TestApp, watchTopics, withAdmin } from "#test-support";
 
 // 4, not the default 3 (also the broker's num.partitions): proves the app's setting is what created the topics.
 const PARTITIONS = 4;

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { createTestApp, type TestApp } from "../support/test-app.js";
-import { eventually } from "../support/fixtures.js";
+import { createTestApp, type TestApp, eventually } from "#test-support";
 
 // Issue 13: a relay whose lease on a row was taken over (it expired while publishing, another instance claimed the
 // row) must neither mark that row sent nor release it. The in-process transport delivers while the relay waits, so a

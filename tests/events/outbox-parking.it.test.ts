@@ -5,9 +5,7 @@ import { register } from "prom-client";
 import { runOutbox } from "../../src/cli/outbox.command.js";
 import { createLogger } from "../../src/platform/logger/logger.js";
 import { describeOutbox } from "../../src/platform/outbox/outbox.js";
-import { createTestApp, type TestApp } from "../support/test-app.js";
-import { eventually } from "../support/fixtures.js";
-import { dropNamespace, kafkaEnv, newNamespace, watchTopics, withAdmin } from "../support/kafka.js";
+import { createTestApp, type TestApp, eventually, dropNamespace, kafkaEnv, newNamespace, watchTopics, withAdmin } from "#test-support";
 
 // Issue 13: one unpublishable row (here: over the topic's max.message.bytes) must not stop the module's events.
 describe("outbox: a row the broker refuses is parked, the rest flows, nothing published is re-sent", { timeout: 120_000 }, () => {

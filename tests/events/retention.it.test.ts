@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createTestApp, type TestApp } from "../support/test-app.js";
-import { eventually } from "../support/fixtures.js";
+import { createTestApp, type TestApp, eventually } from "#test-support";
 
 // Issue 15: sent outbox rows, processed inbox rows and idempotency keys are purged after RETENTION_MS by a
 // periodic job, so the tables stay bounded however long the system runs. Unsent outbox rows are never purged.

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { SignJWT } from "jose";
-import { runCli } from "../support/processes.js";
-import { STACK_JWT_SECRET, startStack, type Stack } from "../support/strangler-stack.js";
 import { reportFigures } from "./support/figures.js";
 import { placeOne, seedShop } from "./support/order-ledger.js";
+import { runCli, type Stack, STACK_JWT_SECRET, startStack } from "#test-support";
 
 /** `strangler token --role <role>`: the command users type, signed with the stack's JWT_SECRET. */
 async function cliToken(role: "staff" | "customer"): Promise<string> {

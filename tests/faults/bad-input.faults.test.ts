@@ -2,11 +2,10 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
-import { runCli } from "../support/processes.js";
-import { STACK_JWT_SECRET, startStack, type Stack } from "../support/strangler-stack.js";
 import { reportFigures } from "./support/figures.js";
 import { malformedRequest, type FuzzContext, type RawRequest } from "./support/malformed-requests.js";
 import { placeOne, seedShop } from "./support/order-ledger.js";
+import { runCli, type Stack, STACK_JWT_SECRET, startStack } from "#test-support";
 
 const RUNS_PER_TARGET = 700;
 

@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { broker } from "../support/kafka.js";
-import { startStack, type Stack } from "../support/strangler-stack.js";
 import { rate, reportFigures } from "./support/figures.js";
 import { auditOrders, placeOne, seedShop, type PlacedOrder } from "./support/order-ledger.js";
 import { describeLoad, steadyLoad } from "./support/steady-load.js";
+import { broker, type Stack, startStack } from "#test-support";
 
 const OUTAGE_MS = 10_000;
 const INITIAL = 1_000_000;

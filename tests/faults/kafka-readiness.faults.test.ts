@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { eventually } from "../support/fixtures.js";
-import { broker } from "../support/kafka.js";
-import { startStack, type Stack } from "../support/strangler-stack.js";
 import { placeOne, seedShop } from "./support/order-ledger.js";
+import { broker, eventually, type Stack, startStack } from "#test-support";
 
 type Details = {
   status: string;

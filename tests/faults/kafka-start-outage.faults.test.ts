@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { eventually } from "../support/fixtures.js";
-import { broker } from "../support/kafka.js";
-import { startStack, type Stack } from "../support/strangler-stack.js";
 import { placeOne, seedShop } from "./support/order-ledger.js";
+import { broker, eventually, type Stack, startStack } from "#test-support";
 
 describe("Kafka broker down while pods start (a restart during a broker outage)", { timeout: 240_000 }, () => {
   let stack: Stack | undefined;

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { stockLevels } from "../support/event-state.js";
-import { startStack, type Stack } from "../support/strangler-stack.js";
 import { reportFigures } from "./support/figures.js";
 import { auditOrders, placeOne, seedShop, type PlacedOrder } from "./support/order-ledger.js";
+import { type Stack, startStack, stockLevels } from "#test-support";
 
 const UNITS = 10;
 const ORDERS = 1_000;

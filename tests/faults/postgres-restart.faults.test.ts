@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { eventually } from "../support/fixtures.js";
-import { serviceScript } from "../support/local-services.js";
-import { startStack, type Stack } from "../support/strangler-stack.js";
 import { rate, reportFigures } from "./support/figures.js";
 import { placeOne, seedShop } from "./support/order-ledger.js";
 import { describeLoad, hit, steadyLoad } from "./support/steady-load.js";
+import { eventually, serviceScript, type Stack, startStack } from "#test-support";
 
 const WORKERS = 2;
 

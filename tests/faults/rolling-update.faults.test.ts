@@ -5,10 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ensureTemplateDatabase } from "../support/local-services.js";
-import { freePort, startRole, type RoleProcess } from "../support/processes.js";
-import { createTestDatabase } from "../support/test-db.js";
 import { hit, steadyLoad } from "./support/steady-load.js";
+import { createTestDatabase, ensureTemplateDatabase, freePort, type StartedProcess, startProcess } from "#test-support";
 
 const DRAIN_MS = 2_000;
 const ENDPOINT_POLL_MS = 100;
@@ -19,7 +17,7 @@ const ENDPOINT_POLL_MS = 100;
  * covers). Kubernetes itself cannot run here: this emulates only what the rollout depends on, endpoint removal
  * on a failing /ready, with real TCP to the real processes.
  */
-async function serviceAddress(endpoints: RoleProcess[]) {
+async function serviceAddress(endpoints: StartedProcess[]) {
   const ready = new Map(endpoints.map((e) => [e.port, true]));
   const notReadySince = new Map<number, number>();
   let polling = true;
@@ -51,7 +49,7 @@ async function serviceAddress(endpoints: RoleProcess[]) {
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${port}`,
-    notReadySince: (e: RoleProcess) => notReadySince.get(e.port),
+    notReadySince: (e: StartedProcess) => notReadySince.get(e.port),
     async close() {
       polling = false;
       await poll;
@@ -62,8 +60,8 @@ async function serviceAddress(endpoints: RoleProcess[]) {
 
 describe("rolling update: SIGTERM one of two monolith pods under steady POST load through the proxy (real processes, real PostgreSQL)", { timeout: 120_000 }, () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let pods: RoleProcess[] = [];
-  let proxy: RoleProcess | undefined;
+  let pods: StartedProcess[] = [];
+  let proxy: StartedProcess | undefined;
   let service: Awaited<ReturnType<typeof serviceAddress>> | undefined;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "strangler-rollout-"));
 
@@ -71,20 +69,20 @@ describe("rolling update: SIGTERM one of two monolith pods under steady POST loa
     await ensureTemplateDatabase();
     db = await createTestDatabase();
     const env = { DATABASE_URL: db.databaseUrl!, JWT_SECRET: "rollout-secret-rollout-secret-rollout-01", KAFKA_BROKERS: "", SHUTDOWN_DRAIN_MS: String(DRAIN_MS) };
-    pods = [await startRole(["monolith"], env), await startRole(["monolith"], env)];
+    pods = [await startProcess({ entry: "bin", role: ["monolith"], env, readyPath: "/health" }), await startProcess({ entry: "bin", role: ["monolith"], env, readyPath: "/health" })];
     service = await serviceAddress(pods);
-    proxy = await startRole(["proxy"], { MONOLITH_URL: service.url, DATA_DIR: dataDir, UNLEASH_URL: "", ROUTES_FILE: "" });
+    proxy = await startProcess({ entry: "bin", role: ["proxy"], env: { MONOLITH_URL: service.url, DATA_DIR: dataDir, UNLEASH_URL: "", ROUTES_FILE: "" }, readyPath: "/health" });
   });
   after(async () => {
     await proxy?.stop();
     await service?.close();
-    for (const p of pods) await p.stop("SIGKILL");
+    for (const p of pods) await p.kill();
     await db?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("when a pod gets SIGTERM, then /ready turns 503 at once, it keeps serving through the drain, exits 0, and no request fails", async () => {
-    const [leaving, staying] = pods as [RoleProcess, RoleProcess];
+    const [leaving, staying] = pods as [StartedProcess, StartedProcess];
     const send = (n: number) =>
       hit(`${proxy!.url}/api/users`, {
         method: "POST",
@@ -95,7 +93,7 @@ describe("rolling update: SIGTERM one of two monolith pods under steady POST loa
     await sleep(1_500);
     const sentBeforeSignal = load.stats.sent;
     const signalledAt = Date.now();
-    const exited = leaving.stop("SIGTERM");
+    const exited = leaving.stop();
     const code = await exited;
     const exitedAt = Date.now();
     await sleep(1_000); // and the remaining pod carries on alone

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startStack, type Stack } from "../support/strangler-stack.js";
 import { rate, reportFigures } from "./support/figures.js";
 import { seedShop } from "./support/order-ledger.js";
 import { describeLoad, hit, steadyLoad } from "./support/steady-load.js";
+import { type Stack, startStack } from "#test-support";
 
 const WORKERS = 8;
 
@@ -49,7 +49,7 @@ describe("extracted inventory service killed under proxy load at 50 % rollout (r
     await sleep(4_000);
     const service = stack.services.inventory!;
     killedAt = Date.now();
-    await service.stop("SIGKILL");
+    await service.kill();
     await sleep(8_000);
     const stats = await load.stop();
     const fallbacks = await counter(stack.proxy!.adminUrl!, "strangler_proxy_fallbacks_total", ['route="inventory"']);

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { serviceScript } from "../support/local-services.js";
-import { startStack, type Stack } from "../support/strangler-stack.js";
 import { rate, reportFigures } from "./support/figures.js";
 import { describeLoad, hit, steadyLoad } from "./support/steady-load.js";
+import { serviceScript, type Stack, startStack } from "#test-support";
 
 const USERS = 300;
 const WORKERS = 4;

@@ -5,8 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { call, ROOT } from "../support/processes.js";
-import { startStack, type Stack } from "../support/strangler-stack.js";
+import { call, ROOT, type Stack, startStack } from "#test-support";
 
 const run = promisify(execFile);
 const FORTIO = path.join(ROOT, ".tools/bin/fortio");

@@ -4,8 +4,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { ROOT } from "../support/processes.js";
-import { STACK_JWT_SECRET, startStack, type Stack } from "../support/strangler-stack.js";
+import { ROOT, type Stack, STACK_JWT_SECRET, startStack } from "#test-support";
 
 const run = promisify(execFile);
 

@@ -1,14 +1,12 @@
 import type { Express } from "express";
 import supertest from "supertest";
+import { TEST_JWT_SECRET, createTestDatabase } from "#harness";
 import { signToken } from "../../src/platform/auth/auth.js";
 import { loadConfig, type AppConfig } from "../../src/platform/config/config.js";
 import { createLogger } from "../../src/platform/logger/logger.js";
-import { createRuntime, ensureTopics, type Runtime } from "../../src/roles/runtime.js";
-import { createModulesApp } from "../../src/roles/serve.js";
-import { wireModules, type Modules } from "../../src/roles/wire-modules.js";
-import { createTestDatabase } from "./test-db.js";
-
-export const TEST_JWT_SECRET = "test-secret-test-secret-test-secret-0123";
+import { wireMonolith } from "../../src/roles/roles.js";
+import { createRuntime, type Runtime } from "../../src/roles/runtime.js";
+import type { Modules } from "../../src/roles/wire-modules.js";
 
 export interface TestApp {
   app: Express;
@@ -21,8 +19,9 @@ export interface TestApp {
 }
 
 /**
- * The monolith in-process (all modules, same wiring as the `monolith` role) on a fresh database,
- * with messaging started on the configured transport (in-process unless KAFKA_BROKERS is given).
+ * The monolith in-process on a fresh database: the `monolith` role's own wiring (wireMonolith), driven with
+ * supertest instead of a port, with messaging started on the configured transport (in-process unless KAFKA_BROKERS
+ * is given; then it waits for the broker instead of retrying in the background).
  */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
@@ -37,11 +36,12 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   });
   const logger = createLogger({ level: config.logLevel, service: "test" });
   const rt = await createRuntime(config, logger);
-  const modules = wireModules(rt);
-  await ensureTopics(rt, [...modules.orders.topics, ...modules.inventory.topics]);
-  await modules.orders.startMessaging(rt.transport);
-  await modules.inventory.startMessaging(rt.transport);
-  const app = createModulesApp(rt, "monolith", [modules.users, modules.inventory, modules.orders]);
+  const wired = await wireMonolith(rt, { awaitBroker: true }).catch(async (e: unknown) => {
+    await rt.close().catch(() => undefined);
+    await db.drop();
+    throw e;
+  });
+  const { app, modules, stopMessaging } = wired;
   return {
     app,
     http: supertest(app),
@@ -50,8 +50,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     config,
     token: (role, sub = `${role}-1`) => signToken({ secret: TEST_JWT_SECRET, issuer: "strangler", sub, role }),
     async close() {
-      await modules.orders.stopMessaging();
-      await modules.inventory.stopMessaging();
+      await stopMessaging();
       await rt.close();
       await db.drop();
     },

@@ -53,13 +53,3 @@ export async function runLoad(options: { concurrency: number; durationMs: number
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   return next;
 }
-
-/** Polls `probe` every `everyMs` until it returns true; resolves with the elapsed ms or rejects after `timeoutMs`. */
-export async function waitUntil(probe: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 25): Promise<number> {
-  const started = performance.now();
-  for (;;) {
-    if (await probe()) return performance.now() - started;
-    if (performance.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}

@@ -5,14 +5,15 @@
  * …/envoy/<reason> (every upstream but the monolith) answers exactly as an Istio sidecar's Envoy does when the
  * service behind it is unreachable or its connection pool overflows (Envoy cannot run here: this emulates its
  * documented local reply — 503, text/plain, `server: envoy`, plus `x-envoy-overloaded: true` for overflow).
- * Run: node --import tsx proxy/test/helpers/name-upstream.ts <name> <port>; prints "ready <port>".
+ * Run: `startProcess(nameUpstream("inventory"))` (or node --import tsx proxy/test/helpers/name-upstream.ts <name>
+ * with PORT=<port>); prints "ready <port>".
  */
 import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 const name = process.argv[2] ?? "upstream";
-const port = Number(process.argv[3] ?? 0);
+const port = Number(process.env.PORT ?? 0);
 
 const server = http.createServer((req, res) => {
   const chunks: Buffer[] = [];

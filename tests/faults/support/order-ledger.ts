@@ -1,6 +1,5 @@
 import supertest from "supertest";
-import { address, createUser, eventually, stockProduct } from "../../support/fixtures.js";
-import { eventState, settled, stockLevels, type EventState, type Query } from "../../support/event-state.js";
+import { address, createUser, eventState, type EventState, eventually, type Query, settled, stockLevels, stockProduct } from "#test-support";
 
 export interface PlacedOrder {
   id: string;

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { createTestApp, type TestApp } from "../../../../tests/support/test-app.js";
-import { stockProduct } from "../../../../tests/support/fixtures.js";
+import { createTestApp, stockProduct, type TestApp } from "#test-support";
 
 describe("inventory API", () => {
   let t: TestApp;

@@ -2,9 +2,8 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { after, before, describe, it } from "node:test";
-import { createTestApp, type TestApp } from "../../../../tests/support/test-app.js";
-import { createUser, placeOrder, stockProduct } from "../../../../tests/support/fixtures.js";
+import { describe, it } from "node:test";
+import { createTestApp, createUser, freePort, placeOrder, stockProduct, type TestApp } from "#test-support";
 
 /**
  * Orders with USERS_SERVICE_URL / INVENTORY_SERVICE_URL set: the extracted services are asked first, and the
@@ -50,14 +49,8 @@ const threeLines = async (t: TestApp) => {
 };
 
 describe("orders with extracted users and inventory services", () => {
-  let closedPort: number;
-  before(async () => {
-    const s = await fakeService(() => ({ status: 200, body: {} }));
-    closedPort = Number(new URL(s.url).port);
-    await s.close();
-  });
-
   it("when both services are unreachable, then orders are still placed, in-process", async () => {
+    const closedPort = await freePort();
     const t = await createTestApp({ USERS_SERVICE_URL: `http://127.0.0.1:${closedPort}`, INVENTORY_SERVICE_URL: `http://127.0.0.1:${closedPort}`, SERVICE_TIMEOUT_MS: "500" });
     try {
       const user = await createUser(t);

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { createTestApp, TEST_JWT_SECRET, type TestApp } from "../../../../tests/support/test-app.js";
-import { address, createUser, eventually, placeOrder, reservedOrder, stockProduct } from "../../../../tests/support/fixtures.js";
 import { signToken } from "../../../platform/auth/auth.js";
 import { createEnvelope } from "../../../platform/messaging/event-envelope.js";
+import { address, createTestApp, createUser, eventually, placeOrder, reservedOrder, stockProduct, TEST_JWT_SECRET, type TestApp } from "#test-support";
 
 type OutboxRow = { topic: string; envelope: { eventId: string; type: string; correlationId: string; payload: Record<string, unknown> } };
 const outboxOf = (t: TestApp, orderId: string) =>

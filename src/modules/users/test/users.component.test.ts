@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { createTestApp, type TestApp } from "../../../../tests/support/test-app.js";
-import { createUser } from "../../../../tests/support/fixtures.js";
+import { createTestApp, createUser, type TestApp } from "#test-support";
 
 describe("users API", () => {
   let t: TestApp;

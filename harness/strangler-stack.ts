@@ -3,24 +3,14 @@ import path from "node:path";
 import { poolQuery, type Query } from "./event-state.js";
 import { dropNamespace, kafkaEnv, newNamespace } from "./kafka.js";
 import { ensureTemplateDatabase } from "./local-services.js";
-import { freePort, ROOT, startRole, type RoleProcess } from "./processes.js";
+import { CLEAN_ENV, ROOT } from "./env.js";
+import { freePort } from "./ports.js";
+import { startProcess, type StartedProcess } from "./processes.js";
 import { createRouteFlags, type RouteFlags, type RouteModule } from "./route-flags.js";
 import { createTestDatabase } from "./test-db.js";
-import { eventually } from "./fixtures.js";
+import { eventually } from "./wait.js";
 
 export const STACK_JWT_SECRET = "stack-secret-stack-secret-stack-secret-01";
-
-/** Settings a shell may have exported (`. scripts/services/env.sh`) that a stack must not inherit by accident. */
-const CLEAN_ENV = {
-  DATABASE_URL: "",
-  KAFKA_BROKERS: "",
-  KAFKA_NAMESPACE: "",
-  USERS_SERVICE_URL: "",
-  INVENTORY_SERVICE_URL: "",
-  ORDERS_SERVICE_URL: "",
-  UNLEASH_URL: "",
-  ROUTES_FILE: "",
-};
 
 export interface StackOptions {
   /** Names the run directory, the Kafka namespace and the flags. */
@@ -44,9 +34,9 @@ export interface Stack {
   readonly databaseUrl?: string;
   /** SQL against the stack's database (PostgreSQL only). */
   readonly query: Query;
-  readonly monolith: RoleProcess;
-  readonly services: Partial<Record<RouteModule, RoleProcess>>;
-  readonly proxy?: RoleProcess;
+  readonly monolith: StartedProcess;
+  readonly services: Partial<Record<RouteModule, StartedProcess>>;
+  readonly proxy?: StartedProcess;
   readonly flags?: RouteFlags;
   /** The environment every process of this stack got (minus PORT/DATA_DIR). */
   readonly env: Record<string, string>;
@@ -68,7 +58,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     ...(ns ? kafkaEnv(ns) : {}),
     ...o.env,
   };
-  const started: RoleProcess[] = [];
+  const started: StartedProcess[] = [];
   const cleanup: (() => Promise<unknown>)[] = [];
   const close = async () => {
     for (const p of started.reverse()) await p.stop().catch(() => undefined);
@@ -78,14 +68,14 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   if (ns) cleanup.push(() => dropNamespace(ns));
   try {
     const role = async (args: string[], name: string, extra: Record<string, string> = {}) => {
-      const p = await startRole(args, { ...env, DATA_DIR: path.join(dir, name), ...extra }, 90_000);
+      const p = await startProcess({ entry: "bin", role: args, env: { ...env, DATA_DIR: path.join(dir, name), ...extra }, readyPath: "/health", readyTimeoutMs: 90_000 });
       started.push(p);
       return p;
     };
     const monolith = await role(["monolith"], "monolith");
     const services: Stack["services"] = {};
     for (const m of o.services ?? []) services[m] = await role(["service", m], m);
-    let proxy: RoleProcess | undefined;
+    let proxy: StartedProcess | undefined;
     let flags: RouteFlags | undefined;
     if (o.proxy) {
       const urls = Object.fromEntries(Object.entries(services).map(([m, p]) => [m, p.url]));

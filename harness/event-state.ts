@@ -1,10 +1,12 @@
 import pg from "pg";
-import type { TestApp } from "./test-app.js";
+
+/** What appQuery needs of an in-process app (tests/support TestApp): its Prisma client. */
+type InProcessApp = { readonly rt: { readonly db: { readonly prisma: { $queryRawUnsafe<T>(sql: string, ...params: unknown[]): Promise<T> } } } };
 
 /** A raw SQL query against the app's database: through the in-process app, or a pg pool next to a child process. */
 export type Query = <T = Record<string, unknown>>(sql: string, ...params: unknown[]) => Promise<T[]>;
 
-export const appQuery = (t: TestApp): Query => (sql, ...params) => t.rt.db.prisma.$queryRawUnsafe(sql, ...params);
+export const appQuery = (t: InProcessApp): Query => (sql, ...params) => t.rt.db.prisma.$queryRawUnsafe(sql, ...params);
 
 export function poolQuery(databaseUrl: string): Query & { end(): Promise<void> } {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });

@@ -1,10 +1,7 @@
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { Kafka, logLevel, type Admin, type Consumer, type IHeaders } from "kafkajs";
-import { eventually } from "./fixtures.js";
+import { serviceScript } from "./local-services.js";
+import { eventually } from "./wait.js";
 
 /**
  * Real-Kafka helpers for tests/events. Every test file works in its own KAFKA_NAMESPACE (random per run), so
@@ -12,8 +9,6 @@ import { eventually } from "./fixtures.js";
  * A missing broker fails loudly (no skip).
  */
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? "127.0.0.1:9092";
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const run = promisify(execFile);
 
 export const newNamespace = (label: string) => `it-${label}-${randomBytes(4).toString("hex")}.`;
 
@@ -96,6 +91,4 @@ export async function dropNamespace(ns: string): Promise<void> {
 }
 
 /** The project's broker script (scripts/services/kafka.sh): stop keeps the data, start waits until it answers. */
-export async function broker(action: "stop" | "start" | "status"): Promise<void> {
-  await run("bash", [path.join(ROOT, "scripts/services/kafka.sh"), action], { cwd: ROOT, timeout: 90_000 });
-}
+export const broker = (action: "stop" | "start" | "status"): Promise<void> => serviceScript("kafka", action, 90_000);

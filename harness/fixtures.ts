@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import assert from "node:assert/strict";
-import type { TestApp } from "./test-app.js";
+import type supertest from "supertest";
+import { eventually } from "./wait.js";
 
 /** What the fixtures need: an HTTP client of a monolith (in-process, or a real process via supertest(url)). */
-type App = Pick<TestApp, "http">;
+type App = { readonly http: ReturnType<typeof supertest> };
 
 export const address = { street: "1 Main St", city: "Springfield", state: "IL", country: "US", zipCode: "62701" };
 
@@ -22,17 +23,6 @@ export async function stockProduct(t: App, quantity: number, productId = randomU
 
 export function placeOrder(t: App, userId: string, items: { productId: string; quantity: number; unitPrice: number }[]) {
   return t.http.post("/api/orders").send({ userId, shippingAddress: address, items });
-}
-
-/** Polls until `check` returns a value (bounded): the async steps (outbox → consumer) take milliseconds, not seconds. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 export async function reservedOrder(t: App, qty = 1) {

@@ -1,15 +1,16 @@
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { serviceScript, unleashEnv } from "./local-services.js";
 
-// The real Unleash server of scripts/services/unleash.sh (shared by every test suite that needs it).
-const SCRIPT = fileURLToPath(new URL("../../../scripts/services/unleash.sh", import.meta.url));
-const run = promisify(execFile);
-
+/** The real Unleash server of scripts/services/unleash.sh (shared by every suite that needs it), read via unleashEnv(). */
 export const UNLEASH = {
-  url: process.env.UNLEASH_URL ?? "http://127.0.0.1:4242/api",
-  apiToken: process.env.UNLEASH_API_TOKEN ?? "default:development.strangler-backend-token",
-  adminToken: process.env.UNLEASH_ADMIN_TOKEN ?? "*:*.strangler-admin-token",
+  get url() {
+    return unleashEnv().UNLEASH_URL!;
+  },
+  get apiToken() {
+    return unleashEnv().UNLEASH_API_TOKEN!;
+  },
+  get adminToken() {
+    return unleashEnv().UNLEASH_ADMIN_TOKEN!;
+  },
 };
 
 export async function unleashHealthy(): Promise<boolean> {
@@ -28,15 +29,13 @@ export async function ensureUnleash(): Promise<void> {
 }
 
 export async function startUnleash(): Promise<void> {
-  await run("bash", [SCRIPT, "start"], { timeout: 150_000 });
+  await serviceScript("unleash", "start");
   if (!(await unleashHealthy())) throw new Error("Unleash did not come up (scripts/services/unleash.sh start)");
 }
 
-export async function stopUnleash(): Promise<void> {
-  await run("bash", [SCRIPT, "stop"], { timeout: 30_000 });
-}
+export const stopUnleash = (): Promise<void> => serviceScript("unleash", "stop", 30_000);
 
-/** Archives, then deletes for good, flags a test created (so names can be reused and the UI stays clean). */
+/** The one flag-cleanup helper: archives, then deletes for good, flags a test created (names reusable, UI clean). Best effort. */
 export async function deleteFlags(names: string[]): Promise<void> {
   const headers = { Authorization: UNLEASH.adminToken };
   for (const name of names) {

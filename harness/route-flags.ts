@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { runCli } from "./processes.js";
 import { unleashEnv } from "./local-services.js";
+import { deleteFlags } from "./unleash.js";
 
 export type RouteModule = "users" | "inventory" | "orders";
 const MODULES: RouteModule[] = ["users", "inventory", "orders"];
@@ -43,13 +44,6 @@ export function createRouteFlags(dir: string, label: string, monolithUrl: string
       if (res.code !== 0) throw new Error(`strangler flags set ${module} ${percent} exited ${res.code}: ${res.stderr}${res.stdout}`);
       return performance.now() - started;
     },
-    async remove() {
-      const admin = (p: string) =>
-        fetch(`${unleash.UNLEASH_URL}/admin/${p}`, { method: "DELETE", headers: { Authorization: unleash.UNLEASH_ADMIN_TOKEN! } }).catch(() => undefined);
-      for (const m of MODULES) {
-        await admin(`projects/default/features/${encodeURIComponent(flag(m))}`);
-        await admin(`archive/${encodeURIComponent(flag(m))}`);
-      }
-    },
+    remove: () => deleteFlags(MODULES.map(flag)),
   };
 }

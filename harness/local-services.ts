@@ -2,23 +2,22 @@ import { execFile, execFileSync } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
-import { ROOT } from "./processes.js";
+import { ROOT } from "./env.js";
 import { ADMIN_URL, TEMPLATE_DB } from "./test-db.js";
 
 const run = promisify(execFile);
 
 /**
- * The project's native service scripts (scripts/services/<name>.sh), for benchmarks and fault tests that stop and
- * restart PostgreSQL, Kafka or Unleash. Bounded in time; a failing script throws with its output.
- * (tests/support/kafka.ts `broker()` is the same for Kafka alone.)
+ * The one service-script runner: the project's native scripts (scripts/services/<name>.sh), for benchmarks and tests
+ * that start, stop and restart PostgreSQL, Kafka or Unleash. Bounded in time; a failing script throws with its output.
  */
-export async function serviceScript(name: "postgres" | "kafka" | "unleash" | "all", action: "start" | "stop" | "restart" | "status"): Promise<void> {
-  await run("bash", [path.join(ROOT, `scripts/services/${name}.sh`), action], { cwd: ROOT, timeout: 120_000 });
+export async function serviceScript(name: "postgres" | "kafka" | "unleash" | "all", action: "start" | "stop" | "restart" | "status", timeoutMs = 150_000): Promise<void> {
+  await run("bash", [path.join(ROOT, `scripts/services/${name}.sh`), action], { cwd: ROOT, timeout: timeoutMs });
 }
 
 let unleash: Record<string, string> | undefined;
 
-/** UNLEASH_URL / UNLEASH_API_TOKEN / UNLEASH_ADMIN_TOKEN: from the environment, else from `unleash.sh env`. */
+/** The one way to read the Unleash settings: UNLEASH_URL / UNLEASH_API_TOKEN / UNLEASH_ADMIN_TOKEN from the environment, else from `unleash.sh env`. */
 export function unleashEnv(): Record<string, string> {
   if (process.env.UNLEASH_URL && process.env.UNLEASH_API_TOKEN && process.env.UNLEASH_ADMIN_TOKEN)
     return { UNLEASH_URL: process.env.UNLEASH_URL, UNLEASH_API_TOKEN: process.env.UNLEASH_API_TOKEN, UNLEASH_ADMIN_TOKEN: process.env.UNLEASH_ADMIN_TOKEN };
