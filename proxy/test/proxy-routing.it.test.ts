@@ -97,6 +97,22 @@ describe("proxy routing with the flags file", () => {
     }
   });
 
+  it("when a request is routed, then its upstream is told which modules are extracted for that user (X-Strangler-Extracted), never a client's value", async () => {
+    const token = (sub: string) => `Bearer x.${Buffer.from(JSON.stringify({ sub })).toString("base64url")}.sig`;
+    const seen = new Set<string>();
+    for (let u = 0; u < 20; u++) {
+      const authorization = token(`user-${u}`); // users at 50 %, inventory at 100 % (the tests above)
+      const usersSide = await upstreamOf("/api/users/me", { authorization });
+      const r = await send(`${proxy.url}/api/inventory/check`, { headers: { authorization, "x-strangler-extracted": "orders" } });
+      const extracted = r.json<{ extracted: string }>().extracted;
+      assert.equal(extracted, usersSide === "users" ? "users,inventory" : "inventory", `user-${u}`);
+      seen.add(extracted);
+    }
+    assert.equal(seen.size, 2, "both sides of the users split were seen");
+    const unlisted = await send(`${proxy.url}/anything`, { headers: { "x-strangler-extracted": "users" } });
+    assert.equal(unlisted.json<{ extracted: string | null }>().extracted, null, "a client's own value never reaches an upstream");
+  });
+
   it("when a large body is POSTed, then it arrives byte for byte at the service and at the monolith", async () => {
     const body = randomBytes(3 * 1024 * 1024 + 17);
     const sha = createHash("sha256").update(body).digest("hex");

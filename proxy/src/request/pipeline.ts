@@ -4,6 +4,7 @@ import type { Fallback } from "../fallback/fallback.js";
 import type { ProxyMetrics } from "../observability/proxy-metrics.js";
 import { identityOf, newSessionId, stickyCookie } from "../routing/identity.js";
 import { absoluteFormAuthority, normalizeTarget } from "../routing/request-target.js";
+import { EXTRACTED_HEADER } from "../routing/extracted-hint.js";
 import { isReservedPath, type CompiledRoute, type RouteMatcher } from "../routing/route-table.js";
 import type { SubjectCache } from "../routing/subject-cache.js";
 import type { Upstream, UpstreamHooks } from "../upstream/upstream.js";
@@ -17,6 +18,8 @@ export interface PipelineContext {
   readonly monolith: Upstream;
   /** flag name, user id → true when this user's requests go to the extracted service. */
   readonly toService: (flag: string, userId: string) => boolean;
+  /** user id → the modules extracted for that user, for the upstream (routing/extracted-hint.ts). */
+  readonly extractedHint: (userId: string) => string;
   readonly fallback: Fallback;
   /** The observe stage (observability/observe.ts). */
   readonly observe: (req: ProxyRequest, status: number) => void;
@@ -41,7 +44,8 @@ const VALID_REQUEST_ID = /^[\w.:-]{1,128}$/;
  * - route:    the target in its one normalised form (routing/request-target.ts; 400 when it has none), which is
  *             what is forwarded, and which route's prefix it falls under (none: the monolith answers, unlisted).
  * - identify: the request id, and the sticky identity (JWT sub or the proxy's cookie, minted if new).
- * - decide:   the route's flag for that identity, and the service's breaker → which upstream answers.
+ * - decide:   the route's flag for that identity, and the service's breaker → which upstream answers; the
+ *             upstream is told which modules are extracted for that identity (X-Strangler-Extracted).
  * - receive:  only with a body: read it (whole, or its first BODY_BUFFER_BYTES) before taking a slot, within
  *             BODY_TIMEOUT_MS, else 408 (request/body-receive.ts); a service-bound body is kept for a replay.
  * - admit:    a concurrency slot on that upstream, or the overload answer (fallback/fallback.ts).
@@ -54,7 +58,7 @@ const VALID_REQUEST_ID = /^[\w.:-]{1,128}$/;
  * per-request closures on the hot path.
  */
 export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: ProxyResponse) => void {
-  const { match, monolith, toService, fallback, observe, metrics, cookie, subjects } = ctx;
+  const { match, monolith, toService, extractedHint, fallback, observe, metrics, cookie, subjects } = ctx;
 
   /** The normalised target becomes req.url (what every upstream receives); a route's prefix in the table's case. */
   function route(req: ProxyRequest, url: string): CompiledRoute | undefined {
@@ -77,8 +81,12 @@ export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: P
     return userId;
   }
 
-  function decide(route: CompiledRoute | undefined, userId: string | undefined): Upstream {
-    if (route === undefined) return monolith;
+  function decide(req: ProxyRequest, route: CompiledRoute | undefined, userId: string | undefined): Upstream {
+    if (route === undefined) {
+      if (req.headers[EXTRACTED_HEADER] !== undefined) delete req.headers[EXTRACTED_HEADER]; // never a client's own
+      return monolith;
+    }
+    req.headers[EXTRACTED_HEADER] = extractedHint(userId!);
     const wantsService = toService(route.flag, userId!);
     metrics.decision(route.module, wantsService);
     return wantsService ? serviceUnlessOpen(route) : monolith;
@@ -130,7 +138,7 @@ export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: P
     if (isReservedPath(url)) return (req.url = url), ctx.admin(req, res);
     req.startedAt = performance.now();
     const matched = route(req, url);
-    const upstream = decide(matched, identify(req, res, matched));
+    const upstream = decide(req, matched, identify(req, res, matched));
     res.on("close", onClose); // once per response object: no need for once()'s wrapper
     if (hasBody(req)) {
       req.upstream = upstream; // decided; its slot is taken once the body is in (bodyReady)

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "../../../src/platform/logger/logger.js";
 import type { ProxyConfig } from "../config/proxy.config.js";
 import type { RouteTableDefinition } from "../config/routes-file.js";
+import { createExtractedHint } from "../routing/extracted-hint.js";
 import { createFallback } from "../fallback/fallback.js";
 import { createFlagDecider } from "../flags/runtime/flag-decider.js";
 import type { FlagSource } from "../flags/runtime/flag-source.js";
@@ -48,6 +49,7 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
   const services = table.services.map((d) => new Upstream(d, { withBreaker: true, hooks: { onResponse, onFailure: fallback.replayingOn(monolith) }, onBreakerChange }));
   all.push(monolith, ...services);
   const routes = compileRoutes(table.routes, services);
+  const toService = createFlagDecider(flags);
 
   const traffic = new TrafficWindow(routes.length + 1);
   const unlistedIndex = routes.length;
@@ -59,7 +61,8 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
   const handler = createPipeline({
     match: compileRouteMatcher(routes),
     monolith,
-    toService: createFlagDecider(flags),
+    toService,
+    extractedHint: createExtractedHint(routes, toService),
     fallback,
     observe: createObserver({ metrics, traffic, unlistedIndex, monolith, accessLog }),
     metrics,

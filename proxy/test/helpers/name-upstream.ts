@@ -33,6 +33,7 @@ const server = http.createServer((req, res) => {
         forwardedHost: req.headers["x-forwarded-host"] ?? null,
         host: req.headers.host ?? null,
         connection: req.headers.connection ?? null,
+        extracted: req.headers["x-strangler-extracted"] ?? null,
       });
       res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(payload) });
       res.end(payload);
