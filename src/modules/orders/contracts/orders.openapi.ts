@@ -44,7 +44,13 @@ export const ordersOpenApi: OpenApiFragment = {
           201: { ...json(ref("Order"), "created (Location header); stock is reserved asynchronously"), links: orderLinks },
           400: error("invalid body or Idempotency-Key", "ORDERS.INVALID_BODY", "ORDERS.INVALID_IDEMPOTENCY_KEY"),
           409: error("insufficient stock (details per product)", "ORDERS.INSUFFICIENT_STOCK"),
-          422: error("unknown user, or Idempotency-Key reused with another body", "ORDERS.USER_NOT_FOUND", "ORDERS.IDEMPOTENCY_KEY_REUSED"),
+          422: error(
+            "unknown user; Idempotency-Key reused with another body; one productId with two unitPrices; a total over 999999999999.99",
+            "ORDERS.USER_NOT_FOUND",
+            "ORDERS.IDEMPOTENCY_KEY_REUSED",
+            "ORDERS.CONFLICTING_PRICES",
+            "ORDERS.TOTAL_TOO_LARGE",
+          ),
         },
       },
       get: {

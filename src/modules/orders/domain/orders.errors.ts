@@ -2,13 +2,21 @@ import { AppError } from "../../../platform/errors/app-error.js";
 import type { ErrorDetail } from "../../../platform/errors/app-error.js";
 import type { OrderStatus } from "../contracts/order.dto.js";
 
-/** 400 ORDERS.INVALID_BODY, the code the body validation answers with, for what only the domain can see. */
-const invalidOrder = (details: ErrorDetail[]) => new AppError({ code: "ORDERS.INVALID_BODY", httpStatus: 400, message: "order is invalid", details });
+/**
+ * 422 for a body every field of which is valid (it matches the OpenAPI schema) but whose lines together are not:
+ * what only the domain can see, so a schema-valid request is never a 400.
+ */
+const unprocessableOrder = (code: string, message: string, details: ErrorDetail[]) => new AppError({ code, httpStatus: 422, message, details });
 
 export const conflictingUnitPrices = (productIds: string[]) =>
-  invalidOrder(productIds.map((productId) => ({ field: "items", message: `productId ${productId} appears with different unitPrice values`, productId })));
+  unprocessableOrder(
+    "ORDERS.CONFLICTING_PRICES",
+    "one productId appears with different unitPrice values",
+    productIds.map((productId) => ({ field: "items", message: `productId ${productId} appears with different unitPrice values`, productId })),
+  );
 
-export const orderTotalTooLarge = (max: string) => invalidOrder([{ field: "items", message: `the order total exceeds ${max}` }]);
+export const orderTotalTooLarge = (max: string) =>
+  unprocessableOrder("ORDERS.TOTAL_TOO_LARGE", `the order total exceeds ${max}`, [{ field: "items", message: `the order total exceeds ${max}` }]);
 
 export const orderNotFound = (id: string) => new AppError({ code: "ORDERS.NOT_FOUND", httpStatus: 404, message: `order ${id} not found` });
 

@@ -27,7 +27,7 @@ describe("order lines", () => {
   });
   it("refuses an order whose total does not fit DECIMAL(14,2)", () => {
     mergeItems([{ productId: "a", quantity: 100, unitPrice: 9_999_999_999.99 }]); // 999,999,999,999.00: fits
-    assert.throws(() => mergeItems([{ productId: "a", quantity: 1_000, unitPrice: 9_999_999_999.99 }]), (e: { httpStatus?: number; details?: { message: string }[] }) => e.httpStatus === 400 && /total exceeds 999999999999.99/.test(e.details?.[0]?.message ?? ""));
+    assert.throws(() => mergeItems([{ productId: "a", quantity: 1_000, unitPrice: 9_999_999_999.99 }]), (e: { httpStatus?: number; details?: { message: string }[] }) => e.httpStatus === 422 && /total exceeds 999999999999.99/.test(e.details?.[0]?.message ?? ""));
   });
   it("sums in cents, exactly", () => {
     const total = totalCents([{ productId: "a", quantity: 3, unitPrice: 0.1 }, { productId: "b", quantity: 1, unitPrice: 0.2 }]);

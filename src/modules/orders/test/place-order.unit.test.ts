@@ -48,9 +48,9 @@ describe("place order (in-memory store)", () => {
     assert.equal(commits(), 0);
   });
 
-  it("when one productId comes with two prices, then 400 ORDERS.INVALID_BODY before any lookup", async () => {
+  it("when one productId comes with two prices, then 422 ORDERS.CONFLICTING_PRICES before any lookup", async () => {
     const { placeOrder, inventory } = setup();
-    await assert.rejects(placeOrder(input([{ productId: A, quantity: 1, unitPrice: 1 }, { productId: A, quantity: 1, unitPrice: 2 }])), appError("ORDERS.INVALID_BODY", 400));
+    await assert.rejects(placeOrder(input([{ productId: A, quantity: 1, unitPrice: 1 }, { productId: A, quantity: 1, unitPrice: 2 }])), appError("ORDERS.CONFLICTING_PRICES", 422));
     assert.equal(inventory.calls, 0);
   });
 
