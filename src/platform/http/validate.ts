@@ -10,7 +10,7 @@ const unstorable = (s: string): string | undefined =>
 
 /**
  * Strings PostgreSQL text cannot store: U+0000 (error 22021, a 500 before this check) and lone UTF-16 surrogates
- * (silently stored as U+FFFD, so the value read back differs from the one written). Keys count too. Values nested
+ * (silently stored as U+FFFD, so the value read back differs from the one written). Kept keys count too. Values nested
  * deeper than any schema goes are not searched (they fail validation or are stripped; a 40k-deep array must not
  * overflow the stack).
  */
@@ -39,7 +39,8 @@ export function unstorableStrings(value: unknown, path: string[] = [], out: Erro
  */
 export function validate<T>(schema: Joi.Schema<T>, value: unknown, code: string, message = "request is invalid"): T {
   const { error, value: out } = schema.validate(value, { abortEarly: false, stripUnknown: true, convert: true });
-  const badStrings = unstorableStrings(value);
+  // What is kept, when valid: an unknown key is stripped, never stored, so a NUL in it is no reason to refuse.
+  const badStrings = unstorableStrings(error ? value : out);
   if (error || badStrings.length) {
     const fields = new Set(badStrings.map((d) => d.field));
     const schemaDetails = (error?.details ?? [])
