@@ -33,12 +33,28 @@ export function unstorableStrings(value: unknown, path: string[] = [], out: Erro
 }
 
 /**
+ * Joi measures strings in UTF-16 units; the contract — JSON Schema's minLength/maxLength in the OpenAPI document,
+ * PostgreSQL's varchar(n) — in characters (code points): "𝑻𝒉𝒆" is 3, not 6. A length error that is none in
+ * characters is therefore no error. (A minimum above 1 is still checked in units: units ≥ characters, so such a
+ * value can pass with fewer characters; only `username` has one, min 3.)
+ */
+function isLengthErrorInUnitsOnly(d: Joi.ValidationErrorItem): boolean {
+  const { limit, value } = d.context ?? {};
+  if (typeof limit !== "number" || typeof value !== "string") return false;
+  const chars = [...value].length;
+  return d.type === "string.max" ? chars <= limit : d.type === "string.min" ? chars >= limit : d.type === "string.length" ? chars === limit : false;
+}
+
+/**
  * Validates `value` with a Joi schema; on failure throws a 400 listing every problem (field + message),
  * including strings the database could not store (NUL, lone surrogates) anywhere in the value.
  * @example const body = validate(createUserSchema, req.body, "USERS.INVALID_BODY");
  */
 export function validate<T>(schema: Joi.Schema<T>, value: unknown, code: string, message = "request is invalid"): T {
-  const { error, value: out } = schema.validate(value, { abortEarly: false, stripUnknown: true, convert: true });
+  const result = schema.validate(value, { abortEarly: false, stripUnknown: true, convert: true });
+  const out: unknown = result.value;
+  const problems = result.error?.details.filter((d) => !isLengthErrorInUnitsOnly(d)) ?? [];
+  const error = problems.length ? { details: problems } : undefined;
   // What is kept, when valid: an unknown key is stripped, never stored, so a NUL in it is no reason to refuse.
   const badStrings = unstorableStrings(error ? value : out);
   if (error || badStrings.length) {

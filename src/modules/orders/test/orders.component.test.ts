@@ -64,11 +64,12 @@ describe("orders API", () => {
     assert.equal((await t.http.post("/api/orders").send({ userId: randomUUID(), shippingAddress: address, items: [] })).status, 400);
   });
 
-  it("when a duplicate productId comes with two prices, then 400", async () => {
+  it("when a duplicate productId comes with two prices, then 422 ORDERS.CONFLICTING_PRICES", async () => {
     const user = await createUser(t);
     const p = await stockProduct(t, 5);
     const res = await placeOrder(t, user.id, [{ productId: p, quantity: 1, unitPrice: 1 }, { productId: p, quantity: 1, unitPrice: 2 }]);
-    assert.equal(res.status, 400);
+    assert.equal(res.status, 422);
+    assert.equal(res.body.code, "ORDERS.CONFLICTING_PRICES");
   });
 
   it("when the user does not exist, then 422 ORDERS.USER_NOT_FOUND and no order", async () => {
