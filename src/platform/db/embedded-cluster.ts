@@ -61,6 +61,18 @@ export function handOver(target: string, user: RunAs | undefined): void {
   for (const entry of readdirSync(target, { recursive: true, encoding: "utf8" })) chownSync(path.join(target, entry), user.uid, user.gid);
 }
 
+/** Root hands the server to another user, who must be able to enter every directory above the cluster. */
+export function assertReachable(dir: string, user: RunAs | undefined): void {
+  if (!user) return;
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const st = statSync(d);
+    const bit = st.uid === user.uid ? 0o100 : st.gid === user.gid ? 0o010 : 0o001;
+    if (!(st.mode & bit))
+      throw new Error(`embedded PostgreSQL runs as user ${user.name} (it refuses root), who cannot enter ${d}; use a DATA_DIR that user can reach, or run as a non-root user`);
+    if (path.dirname(d) === d) return;
+  }
+}
+
 /** A private directory (0700) owned by the server's user, e.g. for the unix socket. */
 export function privateDir(parent: string, prefix: string, user: RunAs | undefined): string {
   const dir = mkdtempSync(path.join(parent, prefix));

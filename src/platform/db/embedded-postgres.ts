@@ -3,13 +3,15 @@ import os from "node:os";
 import path from "node:path";
 import type { Logger } from "../logger/logger.js";
 import { lockDataDir } from "./data-dir-lock.js";
-import { copyOfTemplate, findBinaries, initCluster, privateDir, runAsUser } from "./embedded-cluster.js";
+import { assertReachable, copyOfTemplate, findBinaries, initCluster, privateDir, runAsUser } from "./embedded-cluster.js";
 import { startServer } from "./embedded-server.js";
 import { migratePostgres } from "./migrator.js";
 
 /** The embedded database: a PostgreSQL server of its own, started, migrated and stopped by this process. */
 export interface Embedded {
   readonly url: string;
+  /** The cluster directory (under DATA_DIR, or the temp dir of a `memory://` database). */
+  readonly cluster: string;
   stop(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export async function startEmbedded(dataDir: string, migrationsDir: string, logg
   };
   try {
     const cluster = path.join(root, "postgres");
+    assertReachable(root, user);
     let created = false;
     if (ephemeral) await copyOfTemplate(bin, cluster, user);
     else if (!existsSync(path.join(cluster, "PG_VERSION"))) {
@@ -54,6 +57,7 @@ export async function startEmbedded(dataDir: string, migrationsDir: string, logg
     }
     return {
       url: server.url,
+      cluster,
       async stop() {
         try {
           await server.stop();

@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, describe, it } from "node:test";
+import { assertReachable } from "../db/embedded-cluster.js";
+
+const base = mkdtempSync(path.join(os.tmpdir(), "strangler-reach-"));
+chmodSync(base, 0o755);
+after(() => rmSync(base, { recursive: true, force: true }));
+// A user that owns nothing here (neither uid nor gid match): only the "other" permission bits apply to it.
+const stranger = { name: "stranger", uid: 4_000_001, gid: 4_000_001 };
+
+describe("the embedded server's user must reach DATA_DIR (root hands PostgreSQL to an unprivileged user)", () => {
+  it("when a directory above DATA_DIR is closed to that user, then the error names the user and that directory", () => {
+    const closed = path.join(base, "closed");
+    mkdirSync(path.join(closed, "data"), { recursive: true, mode: 0o700 });
+    assert.throws(() => assertReachable(path.join(closed, "data"), stranger), (e: Error) => e.message.includes("user stranger") && e.message.includes(`cannot enter ${closed}`));
+  });
+
+  it("when every directory up to DATA_DIR lets others through, then it passes; running as oneself needs no check", () => {
+    const open = path.join(base, "open", "data");
+    mkdirSync(open, { recursive: true, mode: 0o755 });
+    assertReachable(open, stranger);
+    assertReachable(path.join(base, "closed", "data"), undefined);
+  });
+});
