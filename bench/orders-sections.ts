@@ -1,5 +1,5 @@
 import type { Stack } from "../tests/support/strangler-stack.js";
-import { fmt, type BenchSettings, type SectionResult } from "./bench-types.js";
+import type { BenchSettings, SectionResult } from "./bench-types.js";
 import { orderRows, runOrderLoad } from "./orders.bench.js";
 
 /**
@@ -21,15 +21,5 @@ export async function benchOrders(stack: Stack, s: BenchSettings): Promise<Secti
     notes: [
       `Orders: wrk -t${s.threads} -c${s.orderConnections} -d${s.wrkS}s POST /api/orders rotating over 20 users and 1 or 50 products (one item each), monolith process on PostgreSQL (DB_POOL_SIZE default 10), outbox relay and inventory consumer on Kafka in the same process. Drain rate = Reserved orders ÷ (last reservation − first order), from the database.`,
     ],
-  };
-}
-
-/** The same order benchmark on embedded PGlite (one in-process connection, in-process events), for the record. */
-export async function benchEmbedded(stack: Stack, s: BenchSettings): Promise<SectionResult> {
-  const run = await runOrderLoad(stack, s, "embedded PGlite, 50 products", 50, false);
-  return {
-    rows: orderRows(run, "Embedded mode (for the record)", "`npm run bench -- --only embedded`", false),
-    bars: [{ group: "Orders placed per second", label: "embedded PGlite", value: Math.round(run.wrk.rps), unit: "/s" }],
-    notes: [`Embedded: the monolith with no DATABASE_URL and no KAFKA_BROKERS (PGlite data dir under .run, in-process events), same wrk script; ${fmt(run.wrk.requests)} requests.`],
   };
 }

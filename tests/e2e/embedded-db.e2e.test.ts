@@ -4,6 +4,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
+import pg from "pg";
 import { startEmbedded } from "../../src/platform/db/embedded-postgres.js";
 import { MIGRATIONS_DIR } from "../../src/platform/db/database.js";
 import { createLogger } from "../../src/platform/logger/logger.js";
@@ -136,5 +137,30 @@ describe("embedded PostgreSQL (no DATABASE_URL) as real processes", () => {
     await db.stop();
     assert.ok(!alive(postmaster.pid));
     assert.ok(!existsSync(path.dirname(db.cluster)), "the temp dir is removed");
+  });
+
+  it("when on DATA_DIR, then writes are crash-safe (fsync) without a flush wait per commit; memory:// skips fsync", async () => {
+    const logger = createLogger({ level: "warn", service: "e2e", silent: true });
+    const settings = async (url: string) => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        const { rows } = await c.query<{ name: string; setting: string }>("SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'listen_addresses')");
+        return Object.fromEntries(rows.map((r) => [r.name, r.setting]));
+      } finally {
+        await c.end();
+      }
+    };
+    for (const [dir, want] of [
+      [dataDir(), { fsync: "on", full_page_writes: "on", synchronous_commit: "off", listen_addresses: "" }],
+      ["memory://", { fsync: "off", full_page_writes: "off", synchronous_commit: "off", listen_addresses: "" }],
+    ] as const) {
+      const db = await startEmbedded(dir, MIGRATIONS_DIR, logger);
+      try {
+        assert.deepEqual(await settings(db.url), want, dir);
+      } finally {
+        await db.stop();
+      }
+    }
   });
 });
