@@ -3,10 +3,12 @@ import path from "node:path";
 import { startRole, type RoleProcess } from "../tests/support/processes.js";
 import { STACK_JWT_SECRET, type Stack } from "../tests/support/strangler-stack.js";
 import { fmt, type BenchSettings, type SectionResult } from "./bench-types.js";
+import { cpuSnapshot } from "./cpu-usage.js";
+import { findBinaries } from "../src/platform/db/embedded-cluster.js";
 import { runOrderLoad, type OrderRun } from "./orders.bench.js";
 
-/** Resident memory of a process tree in MB: PSS (shared pages split between the processes that map them). */
-function treeMemoryMb(rootPid: number): { node: number; postgres: number } {
+/** The processes of a tree (the root and everything below it). */
+function treeOf(rootPid: number): number[] {
   const parent = new Map<number, number>();
   for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n)))
     try {
@@ -15,6 +17,27 @@ function treeMemoryMb(rootPid: number): { node: number; postgres: number } {
       // exited meanwhile
     }
   const descends = (pid: number): boolean => pid === rootPid || (parent.has(pid) && pid > 1 && descends(parent.get(pid)!));
+  return [...parent.keys()].filter(descends);
+}
+
+/**
+ * Waits (≤ 60 s) until the monoliths are idle (< 5 % of a core over a second): after a run, a monolith still
+ * reserves the stock of the orders placed (in-process events), which must not load the next measured run.
+ */
+async function quiet(rootPids: number[]): Promise<void> {
+  const ticks = () => {
+    const snap = cpuSnapshot();
+    return rootPids.flatMap(treeOf).reduce((sum, pid) => sum + (snap.procs.get(pid)?.ticks ?? 0), 0);
+  };
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+    const before = ticks();
+    await new Promise((r) => setTimeout(r, 1000));
+    if (ticks() - before < 5) return; // clock ticks of 10 ms: < 50 ms of CPU in 1 s
+  }
+}
+
+/** Resident memory of a process tree in MB: PSS (shared pages split between the processes that map them). */
+function treeMemoryMb(rootPid: number): { node: number; postgres: number } {
   const pss = (pid: number) => {
     try {
       return Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? 0) / 1024;
@@ -23,7 +46,7 @@ function treeMemoryMb(rootPid: number): { node: number; postgres: number } {
     }
   };
   let postgres = 0;
-  for (const pid of parent.keys()) if (pid !== rootPid && descends(pid)) postgres += pss(pid);
+  for (const pid of treeOf(rootPid)) if (pid !== rootPid) postgres += pss(pid);
   return { node: pss(rootPid), postgres };
 }
 
@@ -52,11 +75,15 @@ export async function benchEmbedded(server: Stack, s: BenchSettings): Promise<Se
   const runs: { server: OrderRun[]; embedded: OrderRun[] } = { server: [], embedded: [] };
   let memory = { node: 0, postgres: 0 };
   try {
-    for (let round = 0; round < s.rounds; round++) {
-      runs.server.push(await runOrderLoad(server, s, "server", 50, false));
-      runs.embedded.push(await runOrderLoad(embedded, s, "embedded", 50, false));
-      memory = treeMemoryMb(p.child.pid!);
-    }
+    const pids = [server.monolith.child.pid!, p.child.pid!];
+    const measure = async (which: "server" | "embedded") => {
+      await quiet(pids);
+      runs[which].push(await runOrderLoad(which === "server" ? server : embedded, s, which, 50, false));
+      if (which === "embedded") memory = treeMemoryMb(p.child.pid!);
+    };
+    // Alternating order (server first, then embedded first, …), each run on idle monoliths.
+    for (let round = 0; round < s.rounds; round++)
+      for (const which of round % 2 ? (["embedded", "server"] as const) : (["server", "embedded"] as const)) await measure(which);
   } finally {
     await p.stop("SIGTERM");
     rmSync(dataDir, { recursive: true, force: true });
@@ -82,7 +109,7 @@ export async function benchEmbedded(server: Stack, s: BenchSettings): Promise<Se
       { group: "Orders placed per second", label: "same, PostgreSQL server", value: Math.round(srv.rps), unit: "/s" },
     ],
     notes: [
-      `Embedded vs server: the monolith with no DATABASE_URL (embedded PostgreSQL under DATA_DIR, started by the process) and the same monolith on the PostgreSQL server (throw-away database, server tuned for tests: fsync off), both with in-process events and the default pool (DB_POOL_SIZE 10); ${s.rounds} interleaved round(s) of wrk -t${s.threads} -c${s.orderConnections} -d${s.wrkS}s over 50 products, figures are the mean of the rounds. Start-up = spawn until GET /health answers.`,
+      `Embedded vs server: the monolith with no DATABASE_URL (embedded PostgreSQL ${findBinaries().version} under DATA_DIR, started by the process; fsync on, synchronous_commit off) and the same monolith on the PostgreSQL server (throw-away database, server tuned for tests: fsync off), both with in-process events and the default pool (DB_POOL_SIZE 10); ${s.rounds} round(s) in alternating order, each on idle monoliths (the stock reservations of the previous run done), of wrk -t${s.threads} -c${s.orderConnections} -d${s.wrkS}s over 50 products, figures are the mean of the rounds. Start-up = spawn until GET /health answers.`,
     ],
   };
 }
