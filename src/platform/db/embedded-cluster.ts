@@ -81,6 +81,29 @@ export function privateDir(parent: string, prefix: string, user: RunAs | undefin
 }
 
 /**
+ * A private temp directory named after this process (`<prefix><pid>-…`). Those of processes that no longer run
+ * (killed before they could remove theirs; their servers were stopped by the watchdog) are removed first.
+ */
+export function processTempDir(prefix: string, user: RunAs | undefined): string {
+  const re = new RegExp(`^${prefix}(\\d+)-`);
+  for (const name of readdirSync(os.tmpdir())) {
+    const pid = Number(re.exec(name)?.[1]);
+    if (pid && pid !== process.pid && !running(pid)) rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+  }
+  return privateDir(os.tmpdir(), `${prefix}${process.pid}-`, user);
+}
+
+/** Whether a process with this pid exists (EPERM: it does, as another user). */
+export function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
  * initdb into `target`: first into a sibling directory that is renamed into place, so an interrupted first start
  * leaves no half-made cluster. Local (unix socket) connections only, trusted: the socket directory is private.
  */

@@ -1,9 +1,8 @@
 import { existsSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { Logger } from "../logger/logger.js";
 import { lockDataDir } from "./data-dir-lock.js";
-import { assertReachable, copyOfTemplate, findBinaries, initCluster, privateDir, runAsUser } from "./embedded-cluster.js";
+import { assertReachable, copyOfTemplate, findBinaries, initCluster, processTempDir, runAsUser } from "./embedded-cluster.js";
 import { startServer } from "./embedded-server.js";
 import { migratePostgres } from "./migrator.js";
 
@@ -25,7 +24,7 @@ export async function startEmbedded(dataDir: string, migrationsDir: string, logg
   const ephemeral = dataDir.startsWith("memory://");
   const bin = findBinaries();
   const user = runAsUser();
-  const root = ephemeral ? privateDir(os.tmpdir(), "strangler-db-", user) : path.resolve(dataDir);
+  const root = ephemeral ? processTempDir("strangler-db-", user) : path.resolve(dataDir);
   const lock = ephemeral ? undefined : lockDataDir(root);
   const cleanup = () => {
     if (ephemeral) rmSync(root, { recursive: true, force: true });

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import type { Logger } from "../logger/logger.js";
-import { privateDir, type Binaries, type RunAs } from "./embedded-cluster.js";
+import { processTempDir, running, type Binaries, type RunAs } from "./embedded-cluster.js";
 
 /** A running embedded PostgreSQL: reachable only through a unix socket in a private directory. */
 export interface EmbeddedServer {
@@ -36,7 +35,7 @@ export interface ServerOptions {
 
 export async function startServer(bin: Binaries, o: ServerOptions): Promise<EmbeddedServer> {
   await stopOrphan(o.cluster, o.logger);
-  const socketDir = privateDir(os.tmpdir(), "strangler-pg-", o.user);
+  const socketDir = processTempDir("strangler-pg-", o.user);
   const settings = { listen_addresses: "", unix_socket_directories: socketDir, ...o.settings };
   const args = [bin.postgres, "-D", o.cluster, ...Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`])];
   const child = spawn("/bin/sh", ["-c", WATCHDOG, "strangler-postgres", ...args], {
@@ -157,10 +156,5 @@ function isPostmasterOf(pid: number, cluster: string): boolean {
       return false;
     }
   }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return running(pid);
 }
