@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { startRole, type RoleProcess } from "../tests/support/processes.js";
 import { STACK_JWT_SECRET, type Stack } from "../tests/support/strangler-stack.js";
@@ -65,7 +66,9 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
  * restart on the same data) and memory.
  */
 export async function benchEmbedded(server: Stack, s: BenchSettings): Promise<SectionResult> {
-  const dataDir = path.join(s.runDir, `embedded-${Date.now()}`);
+  // Under the OS temp dir: run as root, the server's user must be able to enter DATA_DIR (the checkout may be in /root).
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "strangler-bench-embedded-"));
+  chmodSync(dataDir, 0o755);
   const first = await startEmbedded(dataDir);
   const stopT = performance.now();
   const stopCode = await first.p.stop("SIGTERM");
