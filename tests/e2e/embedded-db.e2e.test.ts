@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import pg from "pg";
+import { lockDataDir } from "../../src/platform/db/data-dir-lock.js";
 import { startEmbedded } from "../../src/platform/db/embedded-postgres.js";
 import { MIGRATIONS_DIR } from "../../src/platform/db/database.js";
 import { createLogger } from "../../src/platform/logger/logger.js";
@@ -162,5 +163,19 @@ describe("embedded PostgreSQL (no DATABASE_URL) as real processes", () => {
         await db.stop();
       }
     }
+  });
+
+  it("when the server cannot start, then the error carries its log, nothing is left running and the data dir is free again", async () => {
+    const logger = createLogger({ level: "warn", service: "e2e", silent: true });
+    const dir = dataDir();
+    await (await startEmbedded(dir, MIGRATIONS_DIR, logger)).stop();
+    const conf = path.join(dir, "postgres", "postgresql.conf");
+    const good = readFileSync(conf, "utf8");
+    appendFileSync(conf, "\nshared_buffers = 'plenty'\n");
+    await assert.rejects(startEmbedded(dir, MIGRATIONS_DIR, logger), /embedded PostgreSQL did not start .*shared_buffers/);
+    assert.equal(serverOf(path.join(dir, "postgres")).all.length, 0, "no postgres or watchdog left");
+    lockDataDir(dir).release();
+    writeFileSync(conf, good);
+    await (await startEmbedded(dir, MIGRATIONS_DIR, logger)).stop();
   });
 });

@@ -53,7 +53,9 @@ export async function startServer(bin: Binaries, o: ServerOptions): Promise<Embe
   try {
     await untilAccepting(url, exited, tail);
   } catch (e) {
-    child.kill("SIGKILL");
+    stopping = true;
+    killGroup(child, "SIGKILL"); // the watchdog and a postgres that never became ready
+    await exited;
     rmSync(socketDir, { recursive: true, force: true });
     throw e;
   }
