@@ -18,8 +18,9 @@ import { call, freePort, runCli, startRole, type RoleProcess } from "../support/
 const dirs: string[] = [];
 const running: RoleProcess[] = [];
 after(async () => {
-  for (const p of running) await p.stop("SIGKILL");
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  // SIGTERM: a server that is still shutting down would write into a dir being removed.
+  for (const p of running) await p.stop("SIGTERM");
+  for (const d of dirs) rmSync(d, { recursive: true, force: true, maxRetries: 5 });
 });
 const dataDir = () => {
   const d = mkdtempSync(path.join(os.tmpdir(), "strangler-e2e-embedded-"));
@@ -82,6 +83,7 @@ describe("embedded PostgreSQL (no DATABASE_URL) as real processes", () => {
     assert.equal((await fetch(`${first.url}/ready`)).status, 200);
     await createUser(first.url);
     assert.equal(serverOf(cluster).postmaster?.pid, postmaster.pid, "the first process's server is untouched");
+    assert.equal(await first.stop("SIGTERM"), 0, first.output());
   });
 
   it("when the process gets SIGTERM, then it exits 0 after a clean server shutdown: no postgres left, no postmaster.pid", async () => {
