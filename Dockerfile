@@ -1,13 +1,20 @@
-# One image for every role: `docker run -p 8000:8000 strangler` starts the `all` role on embedded
-# defaults (PGlite in /data, in-process events, flags file). Any role/setting: args and env, e.g.
+# One image for every role: `docker run -p 8000:8000 strangler` starts the `all` role on embedded defaults
+# (an embedded PostgreSQL server with its data in /data, in-process events, flags file). Any role/setting:
+# args and env, e.g.
 #   docker run -e DATABASE_URL=postgres://… strangler service users
 # The build logic lives in scripts/build.sh, which CI also runs natively; scripts/smoke-image.sh starts
 # the result with the ENTRYPOINT/CMD/ENV below (it reads them from this file).
 
 FROM node:24-bookworm-slim AS build
+# binutils: build.sh strips the embedded PostgreSQL and slims its ICU data; `strip` also drops the debug symbols of
+# the node binary the runtime stage copies (127 -> 109 MB; JavaScript stack traces are unaffected).
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends binutils \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 RUN bash scripts/build.sh /out
+RUN strip /usr/local/bin/node && node --version
 
 # The image that serves traffic (and runs `strangler migrate`) needs Node and the staged app, not npm, yarn or the
 # build's dev dependencies: Debian slim plus the node binary of the same official image.

@@ -23,13 +23,3 @@ export async function benchOrders(stack: Stack, s: BenchSettings): Promise<Secti
     ],
   };
 }
-
-/** The same order benchmark on embedded PGlite (one in-process connection, in-process events), for the record. */
-export async function benchEmbedded(stack: Stack, s: BenchSettings): Promise<SectionResult> {
-  const run = await runOrderLoad(stack, s, "embedded PGlite, 50 products", 50, false);
-  return {
-    rows: orderRows(run, "Embedded mode (for the record)", "`npm run bench -- --only embedded`", false),
-    bars: [{ group: "Orders placed per second", label: "embedded PGlite", value: Math.round(run.wrk.rps), unit: "/s" }],
-    notes: [`Embedded: the monolith with no DATABASE_URL and no KAFKA_BROKERS (PGlite data dir under .run, in-process events), same wrk script; ${fmt(run.wrk.requests)} requests.`],
-  };
-}

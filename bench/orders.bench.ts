@@ -41,7 +41,7 @@ export interface OrderRun {
 }
 
 /** wrk against POST /api/orders at fixed concurrency; with SQL access, then waits until every order is Reserved. */
-export async function runOrderLoad(stack: Stack, s: BenchSettings, label: string, productCount: number, observe: boolean): Promise<OrderRun> {
+export async function runOrderLoad(stack: Pick<Stack, "monolith" | "query">, s: BenchSettings, label: string, productCount: number, observe: boolean): Promise<OrderRun> {
   const { users, products } = await seedOrders(stack.monolith.url, 20, productCount);
   const lua = orderScript(users, products);
   const scriptFile = path.join(s.runDir, `orders-${productCount}-products.lua`);

@@ -15,7 +15,8 @@ import { renderChartHtml, renderChartPng } from "./chart.js";
 import { benchEventLatency } from "./event-latency.bench.js";
 import { benchFlagSwitch } from "./flag-switch.bench.js";
 import { describeMachine, loadavg } from "./machine.js";
-import { benchEmbedded, benchOrders } from "./orders-sections.js";
+import { benchEmbedded } from "./embedded.bench.js";
+import { benchOrders } from "./orders-sections.js";
 import { benchProxyOverhead } from "./proxy-overhead.bench.js";
 import { renderMarkdown } from "./report.js";
 import { ROOT, type Stack, startStack } from "#harness";
@@ -76,7 +77,8 @@ await onStack(["orders", "latency"], () => startStack({ label: "bench-orders", k
   orders: (st) => benchOrders(st, settings),
   latency: (st) => benchEventLatency(st, settings),
 });
-await onStack(["embedded"], () => startStack({ label: "bench-embedded", database: "embedded" }), {
+// The server side of the embedded comparison; the section starts the embedded monolith itself.
+await onStack(["embedded"], () => startStack({ label: "bench-embedded-server" }), {
   embedded: (st) => benchEmbedded(st, settings),
 });
 

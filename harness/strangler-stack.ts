@@ -15,7 +15,7 @@ export const STACK_JWT_SECRET = "stack-secret-stack-secret-stack-secret-01";
 export interface StackOptions {
   /** Names the run directory, the Kafka namespace and the flags. */
   label: string;
-  /** Real PostgreSQL (a throwaway database from the migrated template; default) or embedded PGlite. */
+  /** Real PostgreSQL (a throwaway database from the migrated template; default) or the embedded PostgreSQL. */
   database?: "postgres" | "embedded";
   /** Real Kafka in a namespace of its own; otherwise events go over the in-process transport. */
   kafka?: boolean;

@@ -3,8 +3,8 @@ import pg from "pg";
 
 /**
  * Which database the suite runs on: TEST_DB=postgres (default; a fresh database per test file, cloned from the
- * migrated template that scripts/test.sh prepares with `prisma migrate deploy`) or TEST_DB=embedded (PGlite in memory,
- * migrated by the app's own start-up path).
+ * migrated template that scripts/test.sh prepares with `prisma migrate deploy`) or TEST_DB=embedded (a memory://
+ * embedded PostgreSQL per test file, migrated by the app's own start-up path).
  */
 export const TEST_DB = (process.env.TEST_DB ?? "postgres") as "postgres" | "embedded";
 export const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? "postgresql://strangler:strangler@127.0.0.1:5432/postgres";

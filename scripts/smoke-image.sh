@@ -52,6 +52,8 @@ for port in 8000 9000 8080 8081 8082 8083; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "port $port is already in use"; fi
 done
 mkdir -p "$WORK/data" "$WORK/home"
+# As root, the embedded PostgreSQL runs as an unprivileged user, who must be able to enter DATA_DIR (mktemp: 0700).
+chmod 755 "$WORK"
 (
   cd "$APP"
   exec env -i PATH="$PATH" HOME="$WORK/home" "${IMAGE_ENV[@]}" DATA_DIR="$WORK/data" HOST=127.0.0.1 \

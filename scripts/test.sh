@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command (README): `npm test`. Starts what it needs (idempotent), then runs every suite:
-# boundaries + types, unit + component tests on real PostgreSQL AND on embedded PGlite, events on a real Kafka
+# boundaries + types, unit + component tests on real PostgreSQL AND on the embedded PostgreSQL, events on a real Kafka
 # broker, the proxy against a real Unleash server, deploy manifests, and end-to-end runs of the real processes.
 # Prints one closing line: "N passed, N failed". Pass suite names to run only some: `npm test -- component`.
 set -uo pipefail

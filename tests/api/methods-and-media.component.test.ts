@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { createTestApp, type TestApp } from "../support/test-app.js";
+import { createTestApp, type TestApp } from "#test-support";
 
 const METHODS = ["get", "post", "put", "patch", "delete"] as const;
 

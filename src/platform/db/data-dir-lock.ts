@@ -7,7 +7,8 @@ const SQLITE_BUSY = 5;
 const SQLITE_NOTADB = 26;
 
 /**
- * PGlite has no lock between processes: two processes opening one data dir corrupt it. The guard is an OS-level
+ * One process per data dir: PostgreSQL's own `postmaster.pid` check compares PIDs, which two containers sharing a
+ * volume defeat (both servers can have the same PID in their own namespace). The guard is an OS-level
  * exclusive lock (SQLite's POSIX record lock on `strangler.lock`, taken through node:sqlite, no native addon),
  * held for the life of the process. The kernel drops it when the process exits or is killed, so there is no stale
  * lock to detect, and no PID to compare: two containers sharing a volume are both PID 1. `strangler.lock.owner`

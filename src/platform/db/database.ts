@@ -4,7 +4,6 @@ import { fileURLToPath } from "node:url";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../logger/logger.js";
-import { lockDataDir } from "./data-dir-lock.js";
 
 export type { PrismaClient } from "../../generated/prisma/client.js";
 export { Prisma } from "../../generated/prisma/client.js";
@@ -31,14 +30,17 @@ function findUp(from: string, relative: string): string {
 export interface DatabaseOptions {
   databaseUrl?: string;
   poolSize: number;
-  /** Embedded mode: PGlite data dir; "memory://" keeps it in memory (tests). */
+  /** Embedded mode: the PostgreSQL cluster lives in DATA_DIR/postgres; "memory://" = a temp cluster removed on close (tests). */
   dataDir: string;
   logger: Logger;
 }
 
-/** With a URL: real PostgreSQL through @prisma/adapter-pg. Without: embedded PGlite in DATA_DIR, migrated at start-up. */
+/**
+ * With a URL: a PostgreSQL server through @prisma/adapter-pg. Without: the same adapter and pool on an embedded
+ * PostgreSQL (a child process on DATA_DIR, see embedded-postgres.ts), migrated at start-up like `strangler migrate`.
+ */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize, options.logger) : openEmbedded(options.dataDir, options.logger);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize, options.logger) : openEmbedded(options);
 }
 
 const pingOf = (prisma: PrismaClient) => async () => {
@@ -56,32 +58,24 @@ function openPostgres(url: string, poolSize: number, logger: Logger): Database {
   return { kind: "postgres", prisma, ping: pingOf(prisma), close: () => prisma.$disconnect() };
 }
 
-async function openEmbedded(dataDir: string, logger: Logger): Promise<Database> {
-  const [{ PGlite }, { PrismaPGlite }, { migrateEmbedded }] = await Promise.all([
-    import("@electric-sql/pglite"),
-    import("pglite-prisma-adapter"),
-    import("./migrator.js"),
-  ]);
-  const inMemory = dataDir.startsWith("memory://");
-  const dir = inMemory ? dataDir : path.resolve(dataDir, "pglite");
-  const lock = inMemory ? undefined : lockDataDir(path.resolve(dataDir));
+async function openEmbedded(options: DatabaseOptions): Promise<Database> {
+  const { startEmbedded } = await import("./embedded-postgres.js");
+  const embedded = await startEmbedded(options.dataDir, MIGRATIONS_DIR, options.logger);
   try {
-    const pglite = await PGlite.create(dir);
-    const { appliedMigrationNames } = await migrateEmbedded(pglite, MIGRATIONS_DIR);
-    logger.info("embedded database ready", { dataDir: dir, appliedMigrations: appliedMigrationNames });
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    const db = openPostgres(embedded.url, options.poolSize, options.logger);
     return {
+      ...db,
       kind: "embedded",
-      prisma,
-      ping: pingOf(prisma),
       close: async () => {
-        await prisma.$disconnect();
-        await pglite.close();
-        lock?.release();
+        try {
+          await db.close();
+        } finally {
+          await embedded.stop();
+        }
       },
     };
   } catch (e) {
-    lock?.release();
+    await embedded.stop();
     throw e;
   }
 }

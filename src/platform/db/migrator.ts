@@ -1,22 +1,16 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import * as engineWasm from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 
 /**
  * Applies prisma/migrations with Prisma's own schema engine (the WASM build of the engine behind `prisma migrate
- * deploy`) through a driver adapter: exactly the checked-in migrations and a `_prisma_migrations` table, on
- * embedded PGlite at start-up and on PostgreSQL for `strangler migrate`. The image therefore needs no Prisma CLI.
- */
-export async function migrateEmbedded(pglite: PGlite, migrationsDir: string): Promise<{ appliedMigrationNames: string[] }> {
-  return applyMigrations(withAwaitedScripts(new PrismaPGlite(pglite)), migrationsDir);
-}
-
-/**
+ * deploy`) through a driver adapter: exactly the checked-in migrations and a `_prisma_migrations` table, on the
+ * embedded PostgreSQL at start-up and on a PostgreSQL server for `strangler migrate`. The image therefore needs no
+ * Prisma CLI.
+ *
  * `prisma migrate deploy` on PostgreSQL. Concurrent runs (replicas of a migration Job) are safe: the engine holds
  * Prisma's advisory lock (72707369) for the run, so the second one waits and then finds nothing to apply.
  */
@@ -53,26 +47,6 @@ function loadEngine(): Promise<void> {
     (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
   })();
   return engineLoaded;
-}
-
-// pglite-prisma-adapter 0.7.2 does not await exec() in executeScript, so a failing migration would be
-// recorded as applied. Await it and report the error to the engine.
-function withAwaitedScripts(factory: PrismaPGlite): SqlMigrationAwareDriverAdapterFactory {
-  const fix = <A extends { executeScript(s: string): Promise<void> }>(connect: () => Promise<A>) => async () => {
-    const adapter = await connect();
-    const raw = adapter as unknown as { client: PGlite; onError(e: unknown): never };
-    adapter.executeScript = async (script: string) => {
-      try {
-        await raw.client.exec(script);
-      } catch (e) {
-        raw.onError(e);
-      }
-    };
-    return adapter;
-  };
-  factory.connect = fix(factory.connect.bind(factory));
-  factory.connectToShadowDb = fix(factory.connectToShadowDb.bind(factory));
-  return factory;
 }
 
 function migrationsList(dir: string) {
