@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { appendFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import pg from "pg";
 import { lockDataDir } from "../../src/platform/db/data-dir-lock.js";
+import { clusterDirFor, runAsUser } from "../../src/platform/db/embedded-cluster.js";
 import { startEmbedded } from "../../src/platform/db/embedded-postgres.js";
 import { MIGRATIONS_DIR } from "../../src/platform/db/database.js";
 import { createLogger } from "../../src/platform/logger/logger.js";
@@ -83,6 +84,23 @@ describe("embedded PostgreSQL (no DATABASE_URL) as real processes", () => {
     await createUser(first.url);
     assert.equal(serverOf(cluster).postmaster?.pid, postmaster.pid, "the first process's server is untouched");
     assert.equal(await first.stop(), 0, first.output());
+  });
+
+  it("when DATA_DIR is in a directory only its owner may enter (as root: a checkout under /root), then the server still starts and keeps its data across restarts", async () => {
+    const dir = path.join(dataDir(), "private");
+    mkdirSync(path.join(dir, "data"), { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+    const data = path.join(dir, "data");
+    const cluster = clusterDirFor(data, runAsUser());
+    if (cluster.relocated) dirs.push(path.dirname(cluster.dir));
+    assert.equal(cluster.relocated, process.getuid?.() === 0, "root hands the server to a user who cannot enter it");
+    const first = await monolith(data);
+    const userId = await createUser(first.url);
+    assert.equal(/its cluster is kept outside it/.test(first.output()), cluster.relocated, first.output());
+    assert.equal(await first.stop(), 0, first.output());
+    const again = await monolith(data);
+    assert.equal((await call("GET", `${again.url}/api/users/${userId}`)).status, 200);
+    assert.equal(await again.stop(), 0, again.output());
   });
 
   it("when the process gets SIGTERM, then it exits 0 after a clean server shutdown: no postgres left, no postmaster.pid", async () => {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
 import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -61,16 +62,33 @@ export function handOver(target: string, user: RunAs | undefined): void {
   for (const entry of readdirSync(target, { recursive: true, encoding: "utf8" })) chownSync(path.join(target, entry), user.uid, user.gid);
 }
 
-/** Root hands the server to another user, who must be able to enter every directory above the cluster. */
-export function assertReachable(dir: string, user: RunAs | undefined): void {
-  if (!user) return;
+/** Whether the server's user can enter every directory from `dir` up to `/` (always, without a hand-over). */
+export function reachable(dir: string, user: RunAs | undefined): boolean {
+  if (!user) return true;
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    const st = statSync(d);
+    const st = statSync(d, { throwIfNoEntry: false });
+    if (!st) continue; // not made yet: root makes it 0755
     const bit = st.uid === user.uid ? 0o100 : st.gid === user.gid ? 0o010 : 0o001;
-    if (!(st.mode & bit))
-      throw new Error(`embedded PostgreSQL runs as user ${user.name} (it refuses root), who cannot enter ${d}; use a DATA_DIR that user can reach, or run as a non-root user`);
-    if (path.dirname(d) === d) return;
+    if (!(st.mode & bit)) return false;
+    if (path.dirname(d) === d) return true;
   }
+}
+
+/** Where root keeps clusters whose DATA_DIR the server's user cannot enter (a checkout under /root, mode 0700). */
+export const ROOT_CLUSTERS_DIR = "/var/lib/strangler";
+
+/**
+ * The cluster directory for DATA_DIR `root`: `root/postgres`; or, when root hands the server to a user who cannot
+ * enter `root` (a checkout under /root), `/var/lib/strangler/<hash of root>/postgres` — the same one on every start
+ * from that DATA_DIR, which stays the lock and the place of everything else.
+ */
+export function clusterDirFor(root: string, user: RunAs | undefined): { dir: string; relocated: boolean } {
+  if (reachable(root, user)) return { dir: path.join(root, "postgres"), relocated: false };
+  mkdirSync(ROOT_CLUSTERS_DIR, { recursive: true, mode: 0o755 });
+  if (!reachable(ROOT_CLUSTERS_DIR, user))
+    throw new Error(`embedded PostgreSQL runs as user ${user!.name} (it refuses root), who can enter neither ${root} nor ${ROOT_CLUSTERS_DIR}; use a DATA_DIR that user can reach, or run as a non-root user`);
+  const id = createHash("sha256").update(path.resolve(root)).digest("hex").slice(0, 16);
+  return { dir: path.join(ROOT_CLUSTERS_DIR, id, "postgres"), relocated: true };
 }
 
 /** A private directory (0700) owned by the server's user, e.g. for the unix socket. */

@@ -2,7 +2,7 @@ import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Logger } from "../logger/logger.js";
 import { lockDataDir } from "./data-dir-lock.js";
-import { assertReachable, copyOfTemplate, findBinaries, initCluster, processTempDir, runAsUser } from "./embedded-cluster.js";
+import { clusterDirFor, copyOfTemplate, findBinaries, initCluster, processTempDir, runAsUser } from "./embedded-cluster.js";
 import { startServer } from "./embedded-server.js";
 import { migratePostgres } from "./migrator.js";
 
@@ -31,8 +31,8 @@ export async function startEmbedded(dataDir: string, migrationsDir: string, logg
     lock?.release();
   };
   try {
-    const cluster = path.join(root, "postgres");
-    assertReachable(root, user);
+    const { dir: cluster, relocated } = ephemeral ? { dir: path.join(root, "postgres"), relocated: false } : clusterDirFor(root, user);
+    if (relocated) logger.warn("DATA_DIR is not reachable by the embedded server's user: its cluster is kept outside it", { dataDir: root, cluster, runAs: user?.name });
     let created = false;
     if (ephemeral) await copyOfTemplate(bin, cluster, user);
     else if (!existsSync(path.join(cluster, "PG_VERSION"))) {

@@ -18,10 +18,32 @@ export async function migratePostgres(databaseUrl: string, migrationsDir: string
   // Our own pool, ended afterwards: it holds the engine's session (and its lock) until closed.
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 10_000 });
   try {
-    return await applyMigrations(new PrismaPg(pool), migrationsDir);
+    return await applyMigrations(wholeScripts(new PrismaPg(pool), pool), migrationsDir);
   } finally {
     await pool.end();
   }
+}
+
+/**
+ * @prisma/adapter-pg's executeScript splits a migration on every ";", inside comments and strings too, so a
+ * migration whose comment holds a ";" fails with a syntax error (and its statements run one by one, each on any
+ * pooled connection). The schema engine's own connector sends a script whole; so does this: one simple-protocol
+ * query, which PostgreSQL runs as one implicit transaction.
+ */
+function wholeScripts(factory: PrismaPg, pool: pg.Pool): SqlMigrationAwareDriverAdapterFactory {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    adapter.executeScript = async (script: string) => {
+      try {
+        await pool.query(script);
+      } catch (e) {
+        (adapter as unknown as { onError(error: unknown): never }).onError(e);
+      }
+    };
+    return adapter;
+  };
+  return factory;
 }
 
 async function applyMigrations(adapter: SqlMigrationAwareDriverAdapterFactory, migrationsDir: string): Promise<{ appliedMigrationNames: string[] }> {

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { assertReachable, processTempDir } from "../db/embedded-cluster.js";
+import { clusterDirFor, processTempDir, reachable, ROOT_CLUSTERS_DIR } from "../db/embedded-cluster.js";
 
 const base = mkdtempSync(path.join(os.tmpdir(), "strangler-reach-"));
 chmodSync(base, 0o755);
@@ -12,18 +12,24 @@ after(() => rmSync(base, { recursive: true, force: true }));
 // A user that owns nothing here (neither uid nor gid match): only the "other" permission bits apply to it.
 const stranger = { name: "stranger", uid: 4_000_001, gid: 4_000_001 };
 
-describe("the embedded server's user must reach DATA_DIR (root hands PostgreSQL to an unprivileged user)", () => {
-  it("when a directory above DATA_DIR is closed to that user, then the error names the user and that directory", () => {
+describe("the embedded server's user must reach its cluster (root hands PostgreSQL to an unprivileged user)", () => {
+  it("when a directory above DATA_DIR is closed to that user, then DATA_DIR is unreachable, and the cluster goes under /var/lib/strangler, the same one each time", () => {
     const closed = path.join(base, "closed");
     mkdirSync(path.join(closed, "data"), { recursive: true, mode: 0o700 });
-    assert.throws(() => assertReachable(path.join(closed, "data"), stranger), (e: Error) => e.message.includes("user stranger") && e.message.includes(`cannot enter ${closed}`));
+    const data = path.join(closed, "data");
+    assert.equal(reachable(data, stranger), false);
+    const first = clusterDirFor(data, stranger);
+    assert.equal(first.relocated, true);
+    assert.ok(first.dir.startsWith(`${ROOT_CLUSTERS_DIR}/`) && first.dir.endsWith("/postgres"), first.dir);
+    assert.deepEqual(clusterDirFor(data, stranger), first, "stable across starts");
+    assert.notEqual(clusterDirFor(path.join(closed, "other"), stranger).dir, first.dir, "one per DATA_DIR");
   });
 
-  it("when every directory up to DATA_DIR lets others through, then it passes; running as oneself needs no check", () => {
+  it("when every directory up to DATA_DIR lets others through, then the cluster is DATA_DIR/postgres; running as oneself needs no check", () => {
     const open = path.join(base, "open", "data");
     mkdirSync(open, { recursive: true, mode: 0o755 });
-    assertReachable(open, stranger);
-    assertReachable(path.join(base, "closed", "data"), undefined);
+    assert.deepEqual(clusterDirFor(open, stranger), { dir: path.join(open, "postgres"), relocated: false });
+    assert.equal(reachable(path.join(base, "closed", "data"), undefined), true);
   });
 });
 
