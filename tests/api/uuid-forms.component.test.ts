@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { createTestApp, type TestApp, address, createUser, stockProduct } from "#test-support";
+import { address, createTestApp, createUser, eventually, stockProduct, type TestApp } from "#test-support";
 
 /** Spellings Joi's guid() and PostgreSQL's uuid input accept, but that are not the canonical form. */
 const NON_CANONICAL: [string, (id: string) => string][] = [
@@ -23,6 +23,8 @@ describe("ids have one form: canonical hyphenated UUIDs, lower case (upper case 
       const productId = await stockProduct(t, 5);
       const order = await t.http.post("/api/orders").send({ userId, shippingAddress: address, items: [{ productId, quantity: 1, unitPrice: 1 }] });
       assert.equal(order.status, 201);
+      const quantity = async () => (await t.http.get(`/api/inventory/quantity?productId=${productId}`)).body.quantity as number;
+      await eventually(async () => (await quantity()) === 4, "the order's reservation (asynchronous, through the outbox)");
       const calls: [string, () => Promise<{ status: number; body: { code: string } }>, string][] = [
         ["GET /api/users/{id}", () => t.http.get(`/api/users/${encodeURIComponent(spell(userId))}`), "USERS.INVALID_ID"],
         ["GET /api/users/validate", () => t.http.get(`/api/users/validate?id=${encodeURIComponent(spell(userId))}`), "USERS.INVALID_ID"],
@@ -41,7 +43,7 @@ describe("ids have one form: canonical hyphenated UUIDs, lower case (upper case 
         assert.equal(res.status, 400, `${name} ${form} → ${res.status} ${JSON.stringify(res.body)}`);
         assert.equal(res.body.code, code, name);
       }
-      assert.equal((await t.http.get(`/api/inventory/quantity?productId=${productId}`)).body.quantity, 4, "no update went through");
+      assert.equal(await quantity(), 4, "no update went through");
     });
   }
 
