@@ -32,6 +32,8 @@ export interface GuardStatus {
   readonly state: "watching" | "tripped" | "off";
   readonly reason: string | null;
   readonly trippedAt: string | null;
+  /** Tripped, and this proxy's flag source has read the flag at 0 % (or off) since: a new percentage re-arms it. */
+  readonly converged: boolean;
   readonly window: WindowStats;
 }
 
@@ -43,7 +45,7 @@ interface RouteState {
   reason: string | null;
   trippedAt: Date | null;
   /** The flag has been seen at 0 % (or off) since the trip: the store converged, or a person turned it off. */
-  seenOff: boolean;
+  converged: boolean;
   /** The rollout the flag had when the guard tripped, to tell a person's new percentage from the old one. */
   rolloutAtTrip: number | null;
 }
@@ -63,7 +65,7 @@ export function createRouteGuard(options: GuardOptions) {
   const states: RouteState[] = options.routes.map((route) => {
     const settings = route.guard ?? defaults;
     const window = new GuardWindow(Math.ceil(settings.windowMs / 1000));
-    return { route, settings, window, tripped: false, reason: null, trippedAt: null, seenOff: false, rolloutAtTrip: null };
+    return { route, settings, window, tripped: false, reason: null, trippedAt: null, converged: false, rolloutAtTrip: null };
   });
   const trippedFlags = new Set<string>();
   const trips = new Counter({ name: "strangler_guard_trips_total", help: "Route guard trips (route rolled back to the monolith), by route and reason (5xx, latency)", labelNames: ["route", "reason"] as const, registers: [registry] });
@@ -81,7 +83,7 @@ export function createRouteGuard(options: GuardOptions) {
     s.tripped = true;
     s.reason = text;
     s.trippedAt = new Date();
-    s.seenOff = false;
+    s.converged = false;
     s.rolloutAtTrip = flag.rollout;
     s.window.reset();
     trippedFlags.add(s.route.flag);
@@ -110,8 +112,8 @@ export function createRouteGuard(options: GuardOptions) {
       const flag = summary(s.route.flag);
       if (s.tripped) {
         // Re-armed by a percentage set after the flag was seen at 0 %, or a different one (the write failed).
-        if (!active(flag)) s.seenOff = true;
-        else if (s.seenOff || flag.rollout !== s.rolloutAtTrip) rearm(s);
+        if (!active(flag)) s.converged = true;
+        else if (s.converged || flag.rollout !== s.rolloutAtTrip) rearm(s);
         continue;
       }
       if (!active(flag)) continue;
@@ -133,7 +135,7 @@ export function createRouteGuard(options: GuardOptions) {
       const s = states[index];
       if (!s) return null;
       const state = !s.settings.enabled ? "off" : s.tripped ? "tripped" : "watching";
-      return { state, reason: s.reason, trippedAt: s.trippedAt?.toISOString() ?? null, window: s.window.snapshot(now) };
+      return { state, reason: s.reason, trippedAt: s.trippedAt?.toISOString() ?? null, converged: s.tripped && s.converged, window: s.window.snapshot(now) };
     },
     evaluate,
     close: () => clearInterval(timer),
