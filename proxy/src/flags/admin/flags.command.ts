@@ -3,6 +3,7 @@ import { loadProxyConfig } from "../../config/proxy.config.js";
 import { loadRouteTable, type RouteDefinition } from "../../config/routes-file.js";
 import { EXIT_OK, EXIT_USAGE, FlagsCommandError, type FlagStore, type StoredFlag } from "./flag-store.js";
 import { openFlagStore } from "./open-store.js";
+import { parseRolloutArgs, runRollout } from "./rollout.command.js";
 
 export interface CommandIo {
   out(line: string): void;
@@ -16,6 +17,9 @@ const USAGE = `usage: strangler flags <command>
                             re-arms a route the guard rolled back)
   on <route>                enable the flag at its current rollout
   off <route>               disable the flag: everything to the monolith
+  rollout <route> [--steps 5,25,50,100] [--hold 60s]
+                            stepped rollout: each step held while the proxy's route guard stays green; a trip
+                            leaves the route at 0 % and exits 3 (also \`strangler rollout …\`)
 <route> is a module (inventory), a flag (strangler.inventory) or a prefix (/api/inventory).
 Uses the Unleash Admin API (UNLEASH_URL + UNLEASH_ADMIN_TOKEN), or the flags file (FLAGS_FILE) without UNLEASH_URL.`;
 
@@ -59,6 +63,11 @@ export async function runFlagsCommand(args: string[], env: NodeJS.ProcessEnv, io
         const now = await store.get(route.flag);
         io.out(`${route.module}: ${route.flag} ${command}${command === "on" ? ` at ${now.rollout ?? "custom"}%` : " (everything to the monolith)"} in ${store.where}`);
         return EXIT_OK;
+      }
+      case "rollout": {
+        if (rest[0] === undefined) throw new FlagsCommandError(`expected a route\n${USAGE}`, EXIT_USAGE);
+        const route = findRoute(routes, rest[0]);
+        return await runRollout(route, parseRolloutArgs(rest.slice(1)), store, io, describe(route));
       }
       default:
         throw new FlagsCommandError(`unknown command "${command}"\n${USAGE}`, EXIT_USAGE);
