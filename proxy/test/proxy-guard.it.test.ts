@@ -107,4 +107,17 @@ describe("route guard with the flags file", () => {
     assert.match((feature.guard as { reason: string }).reason, /^guard rolled back inventory: service 5xx/);
   });
   it("when a person sets a percentage again, then the guard watches again, and a slow service trips on p99 latency", () => rearmThenSlow(proxy, env));
+
+  it("when `strangler rollout` steps through 25, 50 and the service fails at 50 %, then it stops there, the route at 0 %, exit 3", async () => {
+    let step = 0;
+    const steps = { out: (l: string) => void (/step 2\/2 at 50%/.test(l) && (step = 2)), err: (l: string) => void lines.push(l) };
+    lines.length = 0;
+    const rollout = runFlagsCommand(["rollout", "inventory", "--steps", "25,50", "--hold", "2s"], env, steps);
+    await eventually(() => step === 2, "the rollout at its 50 % step", 10_000);
+    const flaky = await drive(proxy, "/api/inventory/flaky?pct=20&only=inventory", 2 * WINDOW_MS);
+    assert.equal(flaky.guard.state, "tripped");
+    assert.equal(await rollout, 3);
+    assert.match(lines.join("\n"), /the guard tripped at 50%: guard rolled back inventory: service 5xx/);
+    await eventually(() => rolloutSeen(proxy, 0), "the flag at 0 %", 5_000);
+  });
 });
