@@ -2,6 +2,7 @@ import { createLogger, type Logger } from "../../src/platform/logger/logger.js";
 import { loadProxyConfig } from "./config/proxy.config.js";
 import { loadRouteTable } from "./config/routes-file.js";
 import { ensureFlagsFile } from "./flags/admin/file-flag.store.js";
+import { openFlagStore } from "./flags/admin/open-store.js";
 import { createFlagSource } from "./flags/runtime/flag-source.js";
 import { startProxyServer } from "./server/proxy.server.js";
 
@@ -24,7 +25,8 @@ export async function runProxy(
   if (config.flags.mode === "file") ensureFlagsFile(config.flags.flagsFile, table.routes);
   const flags = await createFlagSource(config.flags, log);
   try {
-    const running = await startProxyServer(config, table, flags, log);
+    const store = openFlagStore(config.flags); // the route guard's rollback (none in mode unleash without an admin token)
+    const running = await startProxyServer(config, table, flags, log, store && ((flag, reason) => store.rollBack(flag, reason)));
     return {
       port: running.port,
       url: running.url,

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
+import { createFileFlagStore } from "../src/flags/admin/file-flag.store.js";
 import { runFlagsCommand } from "../src/flags/admin/flags.command.js";
 import { summarizeFlag } from "../src/flags/flags-file.js";
 
@@ -84,5 +85,15 @@ describe("strangler flags (flags file)", () => {
     const help = await run("help");
     assert.equal(help.code, 0);
     assert.match(help.out, /usage: strangler flags/);
+  });
+  it("when the guard rolls a route back, then the flag is at 0 % with the reason beside it, `list` shows it, and `set` clears it", async () => {
+    assert.equal((await run("set", "inventory", "50")).code, 0);
+    await createFileFlagStore(flagsFile).rollBack("strangler.inventory", "guard rolled back inventory: service 5xx 20.0 % vs monolith 0.0 % (n=100)");
+    const f = feature("strangler.inventory");
+    assert.deepEqual([f.enabled, f.strategies[0].parameters.rollout, f.guard.reason], [true, "0", "guard rolled back inventory: service 5xx 20.0 % vs monolith 0.0 % (n=100)"]);
+    assert.match((await run("list")).out, /strangler\.inventory\s+on\s+0%\s+guard rolled back inventory: service 5xx 20\.0 %/);
+    assert.equal((await run("set", "inventory", "25")).code, 0);
+    assert.equal(feature("strangler.inventory").guard, undefined);
+    assert.match((await run("list")).out, /strangler\.inventory\s+on\s+25%\s+-/);
   });
 });

@@ -135,4 +135,13 @@ describe("route table file", () => {
     const missing = problemsOf(() => loadRouteTable(loadProxyConfig({ ROUTES_FILE: "/nonexistent/routes.yaml" })));
     assert.match(missing[0]!, /\/nonexistent\/routes\.yaml/);
   });
+  it("when GUARD_* are set and a route has a guard: block, then the route's guard is the env defaults with its overrides", () => {
+    const c = loadProxyConfig({ GUARD_WINDOW_MS: "5000", GUARD_MIN_SAMPLES: "20" });
+    assert.deepEqual(loadProxyConfig({}).guard, { enabled: true, windowMs: 60_000, minSamples: 50, errorMarginPct: 2, latencyRatio: 1.5, latencySlackMs: 50 });
+    const table = parseRouteTable({ routes: [{ prefix: "/api/inventory", module: "inventory", flag: "f", guard: { errorMarginPct: 5, latencySlackMs: 100 } }] }, c);
+    assert.deepEqual(table.routes[0]!.guard, { enabled: true, windowMs: 5000, minSamples: 20, errorMarginPct: 5, latencyRatio: 1.5, latencySlackMs: 100 });
+    const bad = problemsOf(() => parseRouteTable({ routes: [{ prefix: "/api/x", module: "x", flag: "f", url: "http://a:1", guard: { latencyRatio: 0.5, windowMs: 10 } }] }, c));
+    assert.ok(bad.some((p) => p.includes("latencyRatio")) && bad.some((p) => p.includes("windowMs")), bad.join("; "));
+    assert.ok(problemsOf(() => loadProxyConfig({ GUARD_MIN_SAMPLES: "0" })).some((p) => p.includes("GUARD_MIN_SAMPLES")));
+  });
 });

@@ -8,6 +8,7 @@ import { runMigrate } from "./migrate.command.js";
 import { runToken } from "./token.command.js";
 import { runUntilSignal } from "./lifecycle.js";
 import { runOutbox } from "./outbox.command.js";
+import { runFaults } from "./faults.command.js";
 import { runFlags, runProxyRole } from "./proxy.command.js";
 
 const USAGE = `usage: strangler <role> [args]
@@ -16,7 +17,9 @@ const USAGE = `usage: strangler <role> [args]
   service <users|inventory|orders>   one module alone (:8081 / :8082 / :8083)
   proxy                        the Strangler Fig proxy (:8000; status page, /metrics on admin :9000)
   flags <list|init|set <route> <percent>|on <route>|off <route>>   route flags (Unleash, or the flags file)
+  rollout <route> [--steps 5,25,50,100] [--hold 60s]   stepped rollout, stops (exit 3, route at 0 %) when the guard trips
   token --role <staff|customer> [--sub ID] [--expires 12h]         print a signed JWT
+  faults <service> [--5xx N] [--delay MS] | <service> off | list   make an extracted service fail on purpose (drills)
   migrate                      apply prisma/migrations to DATABASE_URL (what prisma migrate deploy does)
   outbox <parked|retry> [--module M] [--id N|--all]   list / retry outbox rows parked after repeated publish failures
 PORT overrides a server role's port; every setting is an environment variable (see README).`;
@@ -44,7 +47,10 @@ async function main(argv: string[]): Promise<number> {
     case "proxy":
       return runUntilSignal("proxy", loadLogLevel(process.env), (logger) => runProxyRole(process.env, logger));
     case "flags":
-      return runFlags(args, process.env);
+    case "rollout": // strangler rollout <route> --steps … --hold … (= flags rollout)
+      return runFlags(role === "rollout" ? [role, ...args] : args, process.env);
+    case "faults":
+      return runFaults(args, loadConfig(process.env, { serving: false }).dataDir);
     case "token":
       return runToken(args, loadConfig(process.env, { serving: false }));
     case "migrate":

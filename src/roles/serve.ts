@@ -1,8 +1,10 @@
+import path from "node:path";
 import { Router } from "express";
 import { buildOpenApi } from "../platform/openapi/build-openapi.js";
 import type { OpenApiFragment } from "../platform/openapi/openapi-helpers.js";
 import { createHealthRouter } from "../platform/health/health.router.js";
 import { createHttpApp } from "../platform/http/create-http-app.js";
+import { createFaultInjection } from "../platform/http/fault-injection.js";
 import { createMetricsRouter } from "../platform/observability/metrics.router.js";
 import { startServer, type RunningServer } from "../platform/server/start-server.js";
 import type { Runtime } from "./runtime.js";
@@ -20,9 +22,14 @@ export function openApiRouter(title: string, modules: ServedModule[]): Router {
   });
 }
 
+/** Where `strangler faults` writes and every extracted service reads its faults. */
+export const faultsFile = (dataDir: string): string => path.join(dataDir, "faults.json");
+
 /** The app of one server: health, readiness, /openapi.json and the given modules' routers, on the shared runtime. */
 export function createModulesApp(rt: Runtime, name: string, modules: ServedModule[]) {
+  const service = /^service (.+)$/.exec(name)?.[1]; // fault injection in extracted services only (strangler faults)
   return createHttpApp({
+    first: service ? createFaultInjection({ file: faultsFile(rt.config.dataDir), service, logger: rt.logger }) : undefined,
     logger: rt.logger,
     bodyLimit: rt.config.bodyLimit,
     routers: [createMetricsRouter(), createHealthRouter(rt.readiness, { details: rt.details, logger: rt.logger.child({ component: "health" }) }), openApiRouter(`Strangler ${name}`, modules), ...modules.map((m) => m.router)],

@@ -30,6 +30,19 @@ export interface UpstreamSettings {
   readonly breaker: BreakerSettings;
 }
 
+/** The route guard (guard/): compares a route's service with the monolith over a window, rolls the route back. */
+export interface GuardSettings {
+  readonly enabled: boolean;
+  readonly windowMs: number;
+  /** Service answers the window needs before a verdict. */
+  readonly minSamples: number;
+  /** Trips when the service's 5xx rate exceeds the monolith's by more than this many percentage points. */
+  readonly errorMarginPct: number;
+  /** Trips when the service's p99 exceeds the monolith's × latencyRatio + latencySlackMs. */
+  readonly latencyRatio: number;
+  readonly latencySlackMs: number;
+}
+
 export interface FlagsConfig {
   /** `unleash` when UNLEASH_URL is set, else `file` (the flags file FLAGS_FILE, in Unleash's feature format). */
   readonly mode: "unleash" | "file";
@@ -59,6 +72,8 @@ export interface ProxyConfig {
   readonly serviceUrls: Readonly<Record<string, string>>;
   readonly flags: FlagsConfig;
   readonly upstreamDefaults: UpstreamSettings;
+  /** GUARD_* env variables: the defaults of every route's guard (the routes file may override per route). */
+  readonly guard: GuardSettings;
   readonly healthPollMs: number;
   /** SIGTERM → /ready 503 and `Connection: close` for this long, still serving, before the listener closes. */
   readonly shutdownDrainMs: number;
@@ -114,6 +129,12 @@ const schema = Joi.object({
   BODY_BUFFER_BYTES: Joi.number().integer().min(0).max(16 * 1024 * 1024).default(64 * 1024),
   BODY_TIMEOUT_MS: ms(100).max(3_600_000).default(30_000),
   IDENTITY_CACHE_MAX_BYTES: Joi.number().integer().min(0).max(256 * 1024 * 1024).default(1024 * 1024),
+  GUARD_ENABLED: Joi.boolean().truthy("1").falsy("0").default(true),
+  GUARD_WINDOW_MS: ms(1_000).max(3_600_000).default(60_000),
+  GUARD_MIN_SAMPLES: Joi.number().integer().min(1).default(50),
+  GUARD_ERROR_MARGIN_PCT: Joi.number().min(0).max(100).default(2),
+  GUARD_LATENCY_RATIO: Joi.number().min(1).default(1.5),
+  GUARD_LATENCY_SLACK_MS: Joi.number().min(0).default(50),
   STICKY_COOKIE_NAME: Joi.string().pattern(/^[\w-]{1,64}$/).default("strangler_sid"),
   STICKY_COOKIE_SECURE: Joi.boolean().truthy("1").falsy("0").default(false),
   STICKY_COOKIE_MAX_AGE_S: Joi.number().integer().min(60).default(365 * 24 * 3600),
@@ -170,6 +191,14 @@ function toProxyConfig(v: EnvValues): ProxyConfig {
     shutdownDrainMs: v.SHUTDOWN_DRAIN_MS,
     healthTimeoutMs: v.HEALTH_TIMEOUT_MS,
     replayBodyMaxBytes: v.REPLAY_BODY_MAX_BYTES,
+    guard: {
+      enabled: v.GUARD_ENABLED,
+      windowMs: v.GUARD_WINDOW_MS,
+      minSamples: v.GUARD_MIN_SAMPLES,
+      errorMarginPct: v.GUARD_ERROR_MARGIN_PCT,
+      latencyRatio: v.GUARD_LATENCY_RATIO,
+      latencySlackMs: v.GUARD_LATENCY_SLACK_MS,
+    },
     bodyBufferBytes: v.BODY_BUFFER_BYTES,
     bodyTimeoutMs: v.BODY_TIMEOUT_MS,
     identityCacheMaxBytes: v.IDENTITY_CACHE_MAX_BYTES,

@@ -3,7 +3,7 @@ import Joi from "joi";
 import YAML from "yaml";
 import { DEFAULT_MONOLITH_URL, DEFAULT_SERVICE_URLS } from "../../../src/platform/config/default-endpoints.js";
 import { ConfigError } from "../../../src/platform/config/load-env.js";
-import type { BreakerSettings, ProxyConfig, UpstreamSettings } from "./proxy.config.js";
+import type { BreakerSettings, GuardSettings, ProxyConfig, UpstreamSettings } from "./proxy.config.js";
 
 /** One resolved upstream: the monolith or an extracted service. */
 export interface UpstreamDefinition {
@@ -18,6 +18,8 @@ export interface RouteDefinition {
   readonly module: string;
   readonly flag: string;
   readonly description?: string;
+  /** The route's guard: GUARD_* defaults with the file's `guard:` overrides (guard/route-guard.ts). */
+  readonly guard?: GuardSettings;
 }
 
 export interface RouteTableDefinition {
@@ -32,6 +34,14 @@ const breaker = Joi.object({
   resetTimeoutMs: Joi.number().integer().min(100),
   volumeThreshold: Joi.number().integer().min(1),
   rollingWindowMs: Joi.number().integer().min(1000),
+});
+const guard = Joi.object({
+  enabled: Joi.boolean(),
+  windowMs: Joi.number().integer().min(1_000).max(3_600_000),
+  minSamples: Joi.number().integer().min(1),
+  errorMarginPct: Joi.number().min(0).max(100),
+  latencyRatio: Joi.number().min(1),
+  latencySlackMs: Joi.number().min(0),
 });
 const overrides = {
   timeoutMs: Joi.number().integer().min(10),
@@ -54,6 +64,7 @@ const schema = Joi.object({
         description: Joi.string().max(200),
         ...overrides,
         breaker,
+        guard,
       }),
     )
     .unique("prefix")
@@ -98,7 +109,7 @@ export function parseRouteTable(raw: unknown, config: ProxyConfig): RouteTableDe
     if (seen && JSON.stringify(seen) !== JSON.stringify(upstream))
       problems.push(`route ${r.prefix}: module "${r.module}" is declared twice with different url/settings`);
     services.set(r.module, seen ?? upstream);
-    routes.push({ prefix: r.prefix, module: r.module, flag: r.flag, description: r.description });
+    routes.push({ prefix: r.prefix, module: r.module, flag: r.flag, description: r.description, guard: { ...config.guard, ...r.guard } });
   }
   if (problems.length) throw new ConfigError(problems.map((p) => `${config.routesFile}: ${p}`));
   return { monolith, services: [...services.values()], routes };

@@ -1,3 +1,4 @@
+import type { GuardSettings } from "../config/proxy.config.js";
 import type { RouteDefinition } from "../config/routes-file.js";
 import type { Upstream } from "../upstream/upstream.js";
 
@@ -8,6 +9,7 @@ export interface CompiledRoute {
   readonly module: string;
   readonly flag: string;
   readonly description?: string;
+  readonly guard?: GuardSettings;
   readonly service: Upstream;
 }
 

@@ -7,6 +7,7 @@ import { createExtractedHint } from "../routing/extracted-hint.js";
 import { createFallback } from "../fallback/fallback.js";
 import { createFlagDecider } from "../flags/runtime/flag-decider.js";
 import type { FlagSource } from "../flags/runtime/flag-source.js";
+import { createRouteGuard, type RollBackWriter } from "../guard/route-guard.js";
 import { createObserver } from "../observability/observe.js";
 import { createProxyMetrics } from "../observability/proxy-metrics.js";
 import { TrafficWindow } from "../observability/traffic-window.js";
@@ -37,7 +38,7 @@ export interface RunningProxy {
  * Wires upstreams, breakers, flags, metrics and the status page into the public HTTP server (PORT: proxied traffic,
  * /health, /ready) and the admin server (ADMIN_PORT: the proxy's internals), and starts both listening on HOST.
  */
-export async function startProxyServer(config: ProxyConfig, table: RouteTableDefinition, flags: FlagSource, logger: Logger): Promise<RunningProxy> {
+export async function startProxyServer(config: ProxyConfig, table: RouteTableDefinition, flags: FlagSource, logger: Logger, rollBack?: RollBackWriter): Promise<RunningProxy> {
   const startedAt = new Date();
   const all: Upstream[] = [];
   const metrics = createProxyMetrics({ upstreams: () => all, flagsReady: () => flags.isReady() });
@@ -49,12 +50,14 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
   const services = table.services.map((d) => new Upstream(d, { withBreaker: true, hooks: { onResponse, onFailure: fallback.replayingOn(monolith) }, onBreakerChange }));
   all.push(monolith, ...services);
   const routes = compileRoutes(table.routes, services);
-  const toService = createFlagDecider(flags);
+  const guard = createRouteGuard({ routes, defaults: config.guard, summary: (f) => flags.summary(f), rollBack, logger, registry: metrics.registry });
+  const decider = createFlagDecider(flags);
+  const toService = (flag: string, userId: string): boolean => guard.allows(flag) && decider(flag, userId);
 
   const traffic = new TrafficWindow(routes.length + 1);
   const unlistedIndex = routes.length;
   let closing: Promise<void> | undefined;
-  const sources = { routes, monolith, services, flags, traffic, unlistedIndex, startedAt, closing: () => draining };
+  const sources = { routes, monolith, services, flags, traffic, unlistedIndex, startedAt, guard, closing: () => draining };
   const own = createStatusApp(sources, metrics.registry, { internals: false });
   const adminServer = http.createServer(createStatusApp(sources, metrics.registry, { internals: true }));
   const accessLog = config.logLevel === "debug" || config.logLevel === "silly" ? (entry: Record<string, unknown>) => logger.debug("request", entry) : undefined;
@@ -64,7 +67,7 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
     toService,
     extractedHint: createExtractedHint(routes, toService),
     fallback,
-    observe: createObserver({ metrics, traffic, unlistedIndex, monolith, accessLog }),
+    observe: createObserver({ metrics, traffic, unlistedIndex, monolith, guard, accessLog }),
     metrics,
     cookie: config.cookie,
     subjects: new SubjectCache(config.identityCacheMaxBytes),
@@ -92,6 +95,7 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
     });
   } catch (e) {
     health.stop();
+    guard.close();
     for (const u of all) u.close();
     throw e;
   }
@@ -113,6 +117,7 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
       (closing ??= new Promise<void>((resolve) => {
         draining = true;
         health.stop();
+        guard.close();
         adminServer.close();
         adminServer.closeAllConnections();
         const force = setTimeout(() => server.closeAllConnections(), 5_000);

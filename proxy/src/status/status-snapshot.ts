@@ -1,3 +1,4 @@
+import type { RouteGuard } from "../guard/route-guard.js";
 import type { FlagSource } from "../flags/runtime/flag-source.js";
 import type { TrafficWindow } from "../observability/traffic-window.js";
 import type { CompiledRoute } from "../routing/route-table.js";
@@ -11,6 +12,8 @@ export interface StatusSources {
   readonly traffic: TrafficWindow;
   readonly unlistedIndex: number;
   readonly startedAt: Date;
+  /** The route guard: its state, reason and window per route. */
+  readonly guard?: RouteGuard;
   /** True once close() began: /ready turns 503 so the pod leaves the endpoints while in-flight requests finish. */
   readonly closing?: () => boolean;
 }
@@ -81,6 +84,7 @@ export function buildStatus(s: StatusSources, now = Date.now()) {
         breaker: r.service.breakerState,
         healthy: r.service.health.healthy ?? null,
         traffic: traffic(r.index),
+        guard: s.guard?.status(r.index, now) ?? null,
       };
     }),
     unlisted: { upstream: s.monolith.name, traffic: traffic(s.unlistedIndex) },

@@ -1,7 +1,8 @@
 /**
  * Stand-in upstream process for the proxy's integration tests (the proxy alone, without the app's roles and their
  * database): answers every request with JSON naming itself, echoing method, url, body digest and the
- * forwarding headers. GET /health → 200. …/slow?ms=N[&only=<name>] waits. …/fail → 500.
+ * forwarding headers. GET /health → 200. …/slow?ms=N[&only=<name>] waits. …/fail → 500. …/flaky?pct=N[&only=<name>]
+ * → 500 for N % of those requests, evenly spread (the route guard's tests).
  * …/envoy/<reason> (every upstream but the monolith) answers exactly as an Istio sidecar's Envoy does when the
  * service behind it is unreachable or its connection pool overflows (Envoy cannot run here: this emulates its
  * documented local reply — 503, text/plain, `server: envoy`, plus `x-envoy-overloaded: true` for overflow).
@@ -14,6 +15,7 @@ import type { AddressInfo } from "node:net";
 
 const name = process.argv[2] ?? "upstream";
 const port = Number(process.env.PORT ?? 0);
+let flaky = 0;
 
 const server = http.createServer((req, res) => {
   const chunks: Buffer[] = [];
@@ -49,6 +51,12 @@ const server = http.createServer((req, res) => {
       return void res.end(text);
     }
     if (url.pathname.endsWith("/fail")) return answer(500);
+    const flakyFor = url.searchParams.get("only");
+    if (url.pathname.endsWith("/flaky") && (!flakyFor || flakyFor === name)) {
+      const pct = Number(url.searchParams.get("pct") ?? 0);
+      const i = flaky++;
+      return answer(Math.floor(((i + 1) * pct) / 100) > Math.floor((i * pct) / 100) ? 500 : 200);
+    }
     const slowFor = url.searchParams.get("only");
     if (url.pathname.endsWith("/slow") && (!slowFor || slowFor === name))
       return void setTimeout(() => answer(200), Number(url.searchParams.get("ms") ?? 1000));

@@ -1,4 +1,4 @@
-import express, { type Router } from "express";
+import express, { type RequestHandler, type Router } from "express";
 import { requestIdMiddleware } from "./request-id.js";
 import { jsonBodiesOnly, methodNotAllowedHandler, optionsHandler } from "./request-guards.js";
 import { createErrorHandler, notFoundHandler } from "../errors/error-handler.js";
@@ -9,18 +9,21 @@ export interface HttpAppOptions {
   bodyLimit: string;
   /** Routers mounted in order; each router carries its own full paths (/api/users, /health …). */
   routers: Router[];
+  /** Runs right after the request id, before everything else (an extracted service's fault injection). */
+  first?: RequestHandler;
 }
 
 /**
  * The Express app every role uses: request id, access log, JSON-only bodies (415 otherwise) with a size limit,
  * routers, 405 for a known path with another method, 404 and the central error handler.
  */
-export function createHttpApp({ logger, bodyLimit, routers }: HttpAppOptions): express.Express {
+export function createHttpApp({ logger, bodyLimit, routers, first }: HttpAppOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");
   app.use(requestIdMiddleware);
+  if (first) app.use(first);
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on("finish", () => {

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import type { RouteDefinition } from "../../config/routes-file.js";
 import { EXIT_BACKEND, FlagsCommandError, type FlagStore } from "./flag-store.js";
+import type { GuardRecord } from "./guard-record.js";
 import { readFlagsFile, rolloutStrategy, summarizeFlag, writeFlagsFile, type FlagFeature, type FlagsFileContent } from "../flags-file.js";
 
 /** Creates the flags file with every route's flag (off, 0 %) if it does not exist yet. */
@@ -28,7 +29,10 @@ export function createFileFlagStore(file: string): FlagStore {
   };
   return {
     where: `the flags file ${file}`,
-    get: async (flag) => summarizeFlag(load().features.find((f) => f.name === flag)),
+    get: async (flag) => {
+      const feature = load().features.find((f) => f.name === flag);
+      return { ...summarizeFlag(feature), guard: (feature?.guard as GuardRecord | undefined)?.reason ?? null };
+    },
     ensure: async (flag, description) => {
       if (load().features.some((f) => f.name === flag)) return false;
       update(flag, description, () => undefined);
@@ -40,6 +44,14 @@ export function createFileFlagStore(file: string): FlagStore {
         if (strategy) strategy.parameters = { ...rolloutStrategy(flag, percent).parameters, ...pick(strategy.parameters), rollout: String(percent) };
         else f.strategies.push(rolloutStrategy(flag, percent));
         f.enabled = true;
+        delete f.guard; // a person set a percentage again: the guard's verdict is history
+      }),
+    rollBack: async (flag, reason) =>
+      update(flag, "", (f) => {
+        const strategy = f.strategies.find((s) => s.name === "flexibleRollout");
+        if (strategy) strategy.parameters = { ...strategy.parameters, rollout: "0" };
+        else f.enabled = false; // a custom strategy has no percentage: off is its 0 %
+        f.guard = { reason, trippedAt: new Date().toISOString() } satisfies GuardRecord;
       }),
     setEnabled: async (flag, enabled) => {
       if (!load().features.some((f) => f.name === flag)) throw new FlagsCommandError(`flag ${flag} does not exist yet: run \`strangler flags init\` or \`set\``, EXIT_BACKEND);

@@ -1,10 +1,9 @@
 import { ConfigError } from "../../../../src/platform/config/load-env.js";
 import { loadProxyConfig } from "../../config/proxy.config.js";
 import { loadRouteTable, type RouteDefinition } from "../../config/routes-file.js";
-import { EXIT_OK, EXIT_USAGE, FlagsCommandError, type FlagStore } from "./flag-store.js";
-import { createFileFlagStore } from "./file-flag.store.js";
-import { createUnleashAdminStore } from "./unleash-admin.store.js";
-import type { FlagSummary } from "../flags-file.js";
+import { EXIT_OK, EXIT_USAGE, FlagsCommandError, type FlagStore, type StoredFlag } from "./flag-store.js";
+import { openFlagStore } from "./open-store.js";
+import { parseRolloutArgs, runRollout } from "./rollout.command.js";
 
 export interface CommandIo {
   out(line: string): void;
@@ -12,11 +11,15 @@ export interface CommandIo {
 }
 
 const USAGE = `usage: strangler flags <command>
-  list                      show every route's flag, state and rollout
+  list                      show every route's flag, state, rollout and the guard's verdict (why it rolled back)
   init                      create missing route flags (off, flexibleRollout at 0 %)
-  set <route> <0-100>       send that share of users to the route's extracted service (enables the flag)
+  set <route> <0-100>       send that share of users to the route's extracted service (enables the flag;
+                            re-arms a route the guard rolled back)
   on <route>                enable the flag at its current rollout
   off <route>               disable the flag: everything to the monolith
+  rollout <route> [--steps 5,25,50,100] [--hold 60s]
+                            stepped rollout: each step held while the proxy's route guard stays green; a trip
+                            leaves the route at 0 % and exits 3 (also \`strangler rollout …\`)
 <route> is a module (inventory), a flag (strangler.inventory) or a prefix (/api/inventory).
 Uses the Unleash Admin API (UNLEASH_URL + UNLEASH_ADMIN_TOKEN), or the flags file (FLAGS_FILE) without UNLEASH_URL.`;
 
@@ -36,10 +39,7 @@ export async function runFlagsCommand(args: string[], env: NodeJS.ProcessEnv, io
   try {
     const config = loadProxyConfig(env, "flags");
     const { routes } = loadRouteTable(config);
-    const store: FlagStore =
-      config.flags.mode === "unleash"
-        ? createUnleashAdminStore({ url: config.flags.unleashUrl!, token: config.flags.adminToken!, project: config.flags.project, environment: config.flags.environment, timeoutMs: config.flags.timeoutMs })
-        : createFileFlagStore(config.flags.flagsFile);
+    const store = openFlagStore(config.flags)!; // the "flags" purpose requires UNLEASH_ADMIN_TOKEN with UNLEASH_URL
     const describe = (r: RouteDefinition) => `Strangler routing: share of ${r.module} traffic (${r.prefix}) sent to the extracted service`;
     switch (command) {
       case "list":
@@ -64,6 +64,11 @@ export async function runFlagsCommand(args: string[], env: NodeJS.ProcessEnv, io
         io.out(`${route.module}: ${route.flag} ${command}${command === "on" ? ` at ${now.rollout ?? "custom"}%` : " (everything to the monolith)"} in ${store.where}`);
         return EXIT_OK;
       }
+      case "rollout": {
+        if (rest[0] === undefined) throw new FlagsCommandError(`expected a route\n${USAGE}`, EXIT_USAGE);
+        const route = findRoute(routes, rest[0]);
+        return await runRollout(route, parseRolloutArgs(rest.slice(1)), store, io, describe(route));
+      }
       default:
         throw new FlagsCommandError(`unknown command "${command}"\n${USAGE}`, EXIT_USAGE);
     }
@@ -75,12 +80,12 @@ export async function runFlagsCommand(args: string[], env: NodeJS.ProcessEnv, io
 }
 
 async function list(routes: readonly RouteDefinition[], store: FlagStore, io: CommandIo): Promise<number> {
-  const rows = [["ROUTE", "MODULE", "FLAG", "STATE", "ROLLOUT"]];
+  const rows = [["ROUTE", "MODULE", "FLAG", "STATE", "ROLLOUT", "GUARD"]];
   for (const r of routes) {
     const s = await store.get(r.flag);
     const configured = s.rollout === null ? "custom" : `${s.rollout}%${s.custom ? " (custom)" : ""}`;
     const rollout = !s.exists ? "-" : s.enabled ? configured : s.rollout ? `0% (${configured} when on)` : "0%";
-    rows.push([r.prefix, r.module, r.flag, state(s), rollout]);
+    rows.push([r.prefix, r.module, r.flag, state(s), rollout, s.guard ?? "-"]);
   }
   io.out(`flags in ${store.where}`);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
@@ -88,7 +93,7 @@ async function list(routes: readonly RouteDefinition[], store: FlagStore, io: Co
   return EXIT_OK;
 }
 
-const state = (s: FlagSummary): string => (!s.exists ? "missing" : s.enabled ? "on" : "off");
+const state = (s: StoredFlag): string => (!s.exists ? "missing" : s.enabled ? "on" : "off");
 
 function findRoute(routes: readonly RouteDefinition[], name: string): RouteDefinition {
   const route = routes.find((r) => r.module === name || r.flag === name || r.prefix === name);

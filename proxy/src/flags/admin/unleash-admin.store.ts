@@ -1,8 +1,9 @@
-import { EXIT_BACKEND, FlagsCommandError, type FlagStore } from "./flag-store.js";
+import { EXIT_BACKEND, FlagsCommandError, GUARD_MARK, type FlagStore } from "./flag-store.js";
 import { rolloutStrategy, summarizeFlag, type FlagStrategy } from "../flags-file.js";
 
 interface AdminFeature {
   name: string;
+  description?: string;
   environments?: { name: string; enabled: boolean; strategies?: (FlagStrategy & { id: string })[] }[];
 }
 
@@ -42,6 +43,8 @@ export function createUnleashAdminStore(options: { url: string; token: string; p
     if (!e) throw new FlagsCommandError(`flag ${f.name} has no environment "${options.environment}" in project "${options.project}" (UNLEASH_ENVIRONMENT)`, EXIT_BACKEND);
     return e;
   };
+  const describeAs = (flag: string, description: string) => call("PATCH", `/${encodeURIComponent(flag)}`, [{ op: "replace", path: "/description", value: description }]);
+  const guardOf = (f: AdminFeature) => (f.description?.startsWith(GUARD_MARK) ? f.description : null);
   const strategies = (flag: string) => `/${encodeURIComponent(flag)}/environments/${env}/strategies`;
   const admin = `${options.url.replace(/\/+$/, "")}/admin`;
   // A new flag is disabled everywhere; an archived one with the same name is revived (it comes back disabled).
@@ -60,7 +63,7 @@ export function createUnleashAdminStore(options: { url: string; token: string; p
     where: `Unleash ${options.url} (project ${options.project}, environment ${options.environment})`,
     async get(flag) {
       const f = await feature(flag);
-      return f ? summarizeFlag(environmentOf(f)) : summarizeFlag(undefined);
+      return f ? { ...summarizeFlag(environmentOf(f)), guard: guardOf(f) } : { ...summarizeFlag(undefined), guard: null };
     },
     async ensure(flag, description) {
       if (await feature(flag)) return false;
@@ -80,6 +83,18 @@ export function createUnleashAdminStore(options: { url: string; token: string; p
         await call("PUT", `${strategies(flag)}/${encodeURIComponent(id)}`, { name, constraints: constraints ?? [], segments: segments ?? [], parameters: { ...parameters, ...kept, rollout: String(percent) } });
       } else await call("POST", strategies(flag), { ...rolloutStrategy(flag, percent), segments: [] });
       await call("POST", `/${encodeURIComponent(flag)}/environments/${env}/on`);
+      if (guardOf(f)) await describeAs(flag, description); // a person set a percentage again: the verdict is history
+    },
+    // The reason goes in the feature's description (shown in Unleash's UI; `flags set` restores the route's own).
+    async rollBack(flag, reason) {
+      const f = await feature(flag);
+      if (!f) throw new FlagsCommandError(`flag ${flag} does not exist in Unleash`, EXIT_BACKEND);
+      const existing = environmentOf(f).strategies?.find((s) => s.name === "flexibleRollout");
+      if (existing) {
+        const { id, name, constraints, parameters, segments } = existing;
+        await call("PUT", `${strategies(flag)}/${encodeURIComponent(id)}`, { name, constraints: constraints ?? [], segments: segments ?? [], parameters: { ...parameters, rollout: "0" } });
+      } else await call("POST", `/${encodeURIComponent(flag)}/environments/${env}/off`); // a custom strategy has no percentage
+      await describeAs(flag, `${reason} (at ${new Date().toISOString()})`);
     },
     async setEnabled(flag, enabled) {
       const f = await feature(flag);
