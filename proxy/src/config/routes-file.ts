@@ -18,6 +18,8 @@ export interface RouteDefinition {
   readonly module: string;
   readonly flag: string;
   readonly description?: string;
+  /** Shadow comparison: paths whose differences never count (JSON pointers or simple paths, `*` a segment). */
+  readonly shadowIgnore: readonly string[];
 }
 
 export interface RouteTableDefinition {
@@ -54,6 +56,7 @@ const schema = Joi.object({
         description: Joi.string().max(200),
         ...overrides,
         breaker,
+        shadow: Joi.object({ ignore: Joi.array().items(Joi.string().pattern(/^\/?[^\s]{1,200}$/)).default([]) }).default({ ignore: [] }),
       }),
     )
     .unique("prefix")
@@ -98,7 +101,7 @@ export function parseRouteTable(raw: unknown, config: ProxyConfig): RouteTableDe
     if (seen && JSON.stringify(seen) !== JSON.stringify(upstream))
       problems.push(`route ${r.prefix}: module "${r.module}" is declared twice with different url/settings`);
     services.set(r.module, seen ?? upstream);
-    routes.push({ prefix: r.prefix, module: r.module, flag: r.flag, description: r.description });
+    routes.push({ prefix: r.prefix, module: r.module, flag: r.flag, description: r.description, shadowIgnore: r.shadow.ignore });
   }
   if (problems.length) throw new ConfigError(problems.map((p) => `${config.routesFile}: ${p}`));
   return { monolith, services: [...services.values()], routes };

@@ -8,6 +8,8 @@ export interface CompiledRoute {
   readonly module: string;
   readonly flag: string;
   readonly description?: string;
+  /** Shadow comparison: paths never reported (routes.yaml `shadow.ignore`). */
+  readonly shadowIgnore: readonly string[];
   readonly service: Upstream;
 }
 
