@@ -5,6 +5,7 @@ import { EXIT_OK, EXIT_USAGE, FlagsCommandError, type FlagStore } from "./flag-s
 import { createFileFlagStore } from "./file-flag.store.js";
 import { createUnleashAdminStore } from "./unleash-admin.store.js";
 import type { FlagSummary } from "../flags-file.js";
+import { shadowFlagOf } from "../../shadow/shadow-flag.js";
 
 export interface CommandIo {
   out(line: string): void;
@@ -17,6 +18,8 @@ const USAGE = `usage: strangler flags <command>
   set <route> <0-100>       send that share of users to the route's extracted service (enables the flag)
   on <route>                enable the flag at its current rollout
   off <route>               disable the flag: everything to the monolith
+  shadow <route> <0-100|off> mirror that share of the monolith's GET/HEAD answers to the service and compare
+                            (its own flag <route's flag>.shadow, e.g. strangler.inventory.shadow)
 <route> is a module (inventory), a flag (strangler.inventory) or a prefix (/api/inventory).
 Uses the Unleash Admin API (UNLEASH_URL + UNLEASH_ADMIN_TOKEN), or the flags file (FLAGS_FILE) without UNLEASH_URL.`;
 
@@ -64,6 +67,8 @@ export async function runFlagsCommand(args: string[], env: NodeJS.ProcessEnv, io
         io.out(`${route.module}: ${route.flag} ${command}${command === "on" ? ` at ${now.rollout ?? "custom"}%` : " (everything to the monolith)"} in ${store.where}`);
         return EXIT_OK;
       }
+      case "shadow":
+        return await shadow(routes, store, rest, io);
       default:
         throw new FlagsCommandError(`unknown command "${command}"\n${USAGE}`, EXIT_USAGE);
     }
@@ -85,6 +90,22 @@ async function list(routes: readonly RouteDefinition[], store: FlagStore, io: Co
   io.out(`flags in ${store.where}`);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   for (const row of rows) io.out(row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
+  return EXIT_OK;
+}
+
+/** `shadow <route> <pct|off>`: the route's shadow flag (shadow/shadow-flag.ts), a flexibleRollout like the route's. */
+async function shadow(routes: readonly RouteDefinition[], store: FlagStore, rest: string[], io: CommandIo): Promise<number> {
+  expectArgs(rest, 2);
+  const route = findRoute(routes, rest[0]!);
+  const flag = shadowFlagOf(route.flag);
+  if (rest[1] === "off") {
+    if ((await store.get(flag)).exists) await store.setEnabled(flag, false);
+    io.out(`${route.module}: ${flag} off (no shadow traffic) in ${store.where}`);
+    return EXIT_OK;
+  }
+  const percent = parsePercent(rest[1]!);
+  await store.setRollout(flag, percent, `Strangler shadow: share of ${route.module} reads (${route.prefix}) mirrored to the extracted service and compared`);
+  io.out(`${route.module}: ${flag} on at ${percent}% in ${store.where}; GET/HEAD answered by the monolith are mirrored to the service and compared`);
   return EXIT_OK;
 }
 
