@@ -16,6 +16,9 @@ import { ProxyRequest, type ProxyResponse } from "../request/proxy-request.js";
 import { compileRouteMatcher, compileRoutes } from "../routing/route-table.js";
 import { SubjectCache } from "../routing/subject-cache.js";
 import { createStatusApp } from "../status/status.router.js";
+import { createMirrorClient } from "../shadow/mirror-client.js";
+import { createShadowStage } from "../shadow/shadow-stage.js";
+import { ShadowStats } from "../shadow/shadow-stats.js";
 import { startHealthPoller } from "../upstream/health-poller.js";
 import { Upstream } from "../upstream/upstream.js";
 import type { BreakerState } from "../upstream/upstream-breaker.js";
@@ -53,8 +56,11 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
 
   const traffic = new TrafficWindow(routes.length + 1);
   const unlistedIndex = routes.length;
+  const shadowStats = new ShadowStats(routes.length, config.shadow.samples, metrics.registry);
+  const mirrors = createMirrorClient(config.shadow);
+  const shadow = createShadowStage({ routes, monolithUrl: monolith.url, toShadow: toService, client: mirrors, stats: shadowStats, limits: config.shadow });
   let closing: Promise<void> | undefined;
-  const sources = { routes, monolith, services, flags, traffic, unlistedIndex, startedAt, closing: () => draining };
+  const sources = { routes, monolith, services, flags, traffic, unlistedIndex, startedAt, shadow: shadowStats, closing: () => draining };
   const own = createStatusApp(sources, metrics.registry, { internals: false });
   const adminServer = http.createServer(createStatusApp(sources, metrics.registry, { internals: true }));
   const accessLog = config.logLevel === "debug" || config.logLevel === "silly" ? (entry: Record<string, unknown>) => logger.debug("request", entry) : undefined;
@@ -66,6 +72,7 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
     fallback,
     observe: createObserver({ metrics, traffic, unlistedIndex, monolith, accessLog }),
     metrics,
+    shadow,
     cookie: config.cookie,
     subjects: new SubjectCache(config.identityCacheMaxBytes),
     replayBodyMaxBytes: config.replayBodyMaxBytes,
@@ -93,6 +100,7 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
   } catch (e) {
     health.stop();
     for (const u of all) u.close();
+    mirrors.close();
     throw e;
   }
   const port = (server.address() as AddressInfo).port;
@@ -120,6 +128,7 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
         server.close(() => {
           clearTimeout(force);
           for (const u of all) u.close();
+          mirrors.close();
           resolve();
         });
         server.closeIdleConnections();
