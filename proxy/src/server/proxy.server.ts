@@ -1,4 +1,5 @@
 import http from "node:http";
+import { UnleashEvents } from "unleash-client";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../../../src/platform/logger/logger.js";
 import type { ProxyConfig } from "../config/proxy.config.js";
@@ -58,7 +59,9 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
   const unlistedIndex = routes.length;
   const shadowStats = new ShadowStats(routes.length, config.shadow.samples, metrics.registry);
   const mirrors = createMirrorClient(config.shadow);
-  const shadow = createShadowStage({ routes, monolithUrl: monolith.url, toShadow: toService, client: mirrors, stats: shadowStats, limits: config.shadow });
+  const isOn = (flag: string) => ((s) => s.exists && s.enabled)(flags.summary(flag));
+  const shadow = createShadowStage({ routes, monolithUrl: monolith.url, toShadow: toService, isOn, client: mirrors, stats: shadowStats, limits: config.shadow });
+  for (const event of [UnleashEvents.Ready, UnleashEvents.Changed]) flags.unleash.on(event, shadow.refresh);
   let closing: Promise<void> | undefined;
   const sources = { routes, monolith, services, flags, traffic, unlistedIndex, startedAt, shadow: shadowStats, closing: () => draining };
   const own = createStatusApp(sources, metrics.registry, { internals: false });

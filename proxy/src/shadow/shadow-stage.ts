@@ -13,6 +13,8 @@ export interface ShadowStageOptions {
   readonly monolithUrl: string;
   /** flag, user id → true when this user's reads on the route are shadowed (the route's shadow flag). */
   readonly toShadow: (flag: string, userId: string) => boolean;
+  /** flag → true while it exists and is on (a summary, read on `refresh`, never per request). */
+  readonly isOn: (flag: string) => boolean;
   readonly client: MirrorClient;
   readonly stats: ShadowStats;
   readonly limits: { readonly queueMax: number; readonly concurrency: number; readonly bodyMaxBytes: number };
@@ -26,7 +28,8 @@ interface Job {
 
 /**
  * The shadow stage, in three calls from the pipeline:
- * - `mark` (decide): a GET/HEAD the monolith answers, in the route's shadow percentage, gets a capture;
+ * - `mark` (decide): a GET/HEAD the monolith answers, in the route's shadow percentage, gets a capture (the flag
+ *   is evaluated only while it is on: `refresh` on every flag change);
  * - `tap` (the monolith's response): the capture listens beside the relay, up to SHADOW_BODY_MAX_BYTES;
  * - `after` (the client's response closed): the read is queued for a mirror to the service.
  * Mirrors run SHADOW_CONCURRENCY at a time from a queue of SHADOW_QUEUE_MAX; past that they are dropped and
@@ -39,9 +42,15 @@ export function createShadowStage(o: ShadowStageOptions) {
   const ignore: IgnoreMatcher[] = o.routes.map((r) => compileIgnoreRules(r.shadowIgnore));
   const queue: Job[] = [];
   let active = 0;
+  /** Per route: its shadow flag is on. Refreshed when the flags change, so a route without shadow costs no flag check. */
+  const on = flags.map(() => false);
+
+  function refresh(): void {
+    for (let i = 0; i < flags.length; i++) on[i] = o.isOn(flags[i]!);
+  }
 
   function mark(req: ProxyRequest, route: CompiledRoute, userId: string): void {
-    if (isShadowable(req.method) && o.toShadow(flags[route.index]!, userId)) req.shadow = new ResponseCapture(limits.bodyMaxBytes);
+    if (on[route.index] && isShadowable(req.method) && o.toShadow(flags[route.index]!, userId)) req.shadow = new ResponseCapture(limits.bodyMaxBytes);
   }
 
   function tap(req: ProxyRequest, proxyRes: IncomingMessage): void {
@@ -91,7 +100,8 @@ export function createShadowStage(o: ShadowStageOptions) {
     stats.record(route.index, route.module, c.result, c.result === "mismatch" ? sample(service.status, service, c) : undefined, c.noise);
   }
 
-  return { mark, tap, after, pending: () => active + queue.length };
+  refresh();
+  return { mark, tap, after, refresh, pending: () => active + queue.length };
 }
 
 export type ShadowStage = ReturnType<typeof createShadowStage>;
