@@ -18,7 +18,7 @@ const CHART_LABELS = ["a monolith direct", "b nginx", "c proxy, 50 % split", "câ
 const SECTION = "Proxy overhead";
 
 /** GETs of /api/inventory/quantity over `products`, each carrying one of `identities` (sticky cookie values). */
-const readScript = (products: string[], identities: string[]) => `${THREAD_ROTATION}
+export const readScript = (products: string[], identities: string[]) => `${THREAD_ROTATION}
 local paths = ${luaList(products.map((p) => `/api/inventory/quantity?productId=${p}`))}
 local cookies = ${luaList(identities.map((id) => `strangler_sid=${id}`))}
 request = function()
@@ -28,7 +28,7 @@ end
 `;
 
 /** `count` identities the proxy sends to `side` at the current rollout (probed through the proxy). */
-async function identitiesOn(proxyUrl: string, side: string, count: number, product: string): Promise<string[]> {
+export async function identitiesOn(proxyUrl: string, side: string, count: number, product: string): Promise<string[]> {
   const found: string[] = [];
   for (let n = 0; found.length < count && n < count * 10; n++) {
     const id = `bench-user-${n}`;

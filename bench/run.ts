@@ -3,7 +3,7 @@
  * event latency, flag switch time and embedded mode, measured side by side in one run against the real
  * processes (built bin), PostgreSQL, Kafka and Unleash. Writes a Markdown table and a chart:
  * full → bench/results/latest.{md,png} (committed), smoke → .run/bench/results/ (unless --out DIR).
- * Options: --smoke, --only proxy,flags,orders,latency,retention,embedded, --out DIR, --profile (CPU profile of the proxy
+ * Options: --smoke, --only proxy,flags,shadow,orders,latency,retention,embedded, --out DIR, --profile (CPU profile of the proxy
  * during the proxy section, top frames printed; figures taken with the profiler on are not comparable).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -19,10 +19,11 @@ import { benchEmbedded } from "./embedded.bench.js";
 import { benchOrders } from "./orders-sections.js";
 import { benchRetention, RETENTION_ENV } from "./retention.bench.js";
 import { benchProxyOverhead } from "./proxy-overhead.bench.js";
+import { benchShadow } from "./shadow.bench.js";
 import { renderMarkdown } from "./report.js";
 import { ROOT, type Stack, startStack } from "#harness";
 
-const SECTIONS = ["proxy", "flags", "orders", "latency", "retention", "embedded"] as const;
+const SECTIONS = ["proxy", "flags", "shadow", "orders", "latency", "retention", "embedded"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({ options: { smoke: { type: "boolean", default: false }, only: { type: "string" }, out: { type: "string" }, profile: { type: "boolean", default: false } } });
@@ -70,9 +71,10 @@ log(`${mode} run, load average ${loadavg()}`);
 const profileDir = path.join(runDir, "profiles");
 const preload = path.join(ROOT, "bench/cpu-prof-preload.mjs");
 const proxyEnv: Record<string, string> = values.profile ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import=${preload}`, CPU_PROF_DIR: profileDir } : {};
-await onStack(["proxy", "flags"], () => startStack({ label: "bench-proxy", services: ["inventory"], proxy: { inventory: 50 }, proxyEnv }), {
+await onStack(["proxy", "flags", "shadow"], () => startStack({ label: "bench-proxy", services: ["inventory"], proxy: { inventory: 50 }, proxyEnv }), {
   proxy: (st) => benchProxyOverhead(st, settings),
   flags: (st) => benchFlagSwitch(st, settings),
+  shadow: (st) => benchShadow(st, settings),
 });
 await onStack(["orders", "latency"], () => startStack({ label: "bench-orders", kafka: true }), {
   orders: (st) => benchOrders(st, settings),

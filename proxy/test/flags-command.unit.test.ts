@@ -53,6 +53,17 @@ describe("strangler flags (flags file)", () => {
     assert.match(on.out, /on at 50%/);
   });
 
+  it("shadow <route> <percent> sets the route's own shadow flag; shadow <route> off disables it", async () => {
+    const r = await run("shadow", "inventory", "30");
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /strangler\.inventory\.shadow on at 30%/);
+    assert.deepEqual(summarizeFlag(feature("strangler.inventory.shadow")), { exists: true, enabled: true, rollout: 30, custom: false });
+    assert.equal(feature("strangler.inventory").strategies[0].parameters.rollout, "50", "the routing flag is untouched");
+    assert.equal((await run("shadow", "inventory", "off")).code, 0);
+    assert.equal(feature("strangler.inventory.shadow").enabled, false);
+    assert.equal((await run("shadow", "inventory", "101")).code, 2);
+  });
+
   it("list prints a table of routes, flags, state and rollout", async () => {
     const r = await run("list");
     assert.equal(r.code, 0);

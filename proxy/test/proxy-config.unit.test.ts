@@ -98,6 +98,12 @@ describe("route table file", () => {
     assert.equal(table.monolith.settings.maxConcurrent, 1000);
   });
 
+  it("when a route lists shadow ignore rules, then they are kept; without any, the list is empty", () => {
+    const table = parseRouteTable({ routes: [{ prefix: "/api/inventory", module: "inventory", flag: "f", shadow: { ignore: ["/id", "/items/*/id"] } }, { prefix: "/api/users", module: "users", flag: "g" }] }, config);
+    assert.deepEqual(table.routes.map((r) => r.shadowIgnore), [["/id", "/items/*/id"], []]);
+    assert.ok(problemsOf(() => parseRouteTable({ routes: [{ prefix: "/a", module: "a", flag: "f", url: "http://x", shadow: { ignore: ["has space"] } }] }, config)).length > 0);
+  });
+
   it("when the file has several mistakes, then each one is reported", () => {
     const problems = problemsOf(() =>
       parseRouteTable(

@@ -28,6 +28,7 @@ before(async () => {
   const io = { out: () => undefined, err: console.error };
   assert.equal(await runFlagsCommand(["set", "inventory", "50"], proxy.env, io), 0);
   assert.equal(await runFlagsCommand(["set", "users", "10"], proxy.env, io), 0);
+  assert.equal(await runFlagsCommand(["shadow", "users", "100"], proxy.env, io), 0); // the stand-ins name themselves: every mirror differs
   await eventually(async () => (await send(`${proxy.adminUrl}/_strangler/status`)).json<{ routes: { rollout: number }[] }>().routes[1]!.rollout === 50, "inventory at 50 %", 3_000);
     // 400 new visitors (no cookie: each one is a new user) on inventory, 200 on users, a few unlisted.
   await runLoad({ concurrency: 8, durationMs: 20_000, maxCount: 600 }, async (i) => {
@@ -66,6 +67,10 @@ describe("status page", () => {
     assert.match(upstreamText, /monolith .*healthy/);
     assert.match(upstreamText, /orders .*down .*open/);
     assert.match(await page.$eval("#flags", (e) => e.textContent ?? ""), /file .*loaded/);
+    const shadow = await page.$$eval("#shadow tr", (trs) => trs.map((tr) => (tr as HTMLElement).innerText.replace(/\s+/g, " ")));
+    assert.match(shadow[0]!, /\/api\/users 100% 0% [1-9]/, "users: every read mirrored, parity 0 %");
+    assert.match(shadow[1]!, /\/api\/inventory off/);
+    assert.match(await page.$eval("#diffs", (e) => (e as HTMLElement).innerText.replace(/\s+/g, " ")), /GET \/api\/users\/1 monolith 200 · service 200: \/upstream "monolith" → "users"/);
     mkdirSync(new URL("../../reports/", import.meta.url), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     console.log(`# screenshot: ${SCREENSHOT}`);

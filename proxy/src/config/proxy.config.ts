@@ -86,6 +86,16 @@ export interface ProxyConfig {
   /** Bytes the sub cache of long Bearer tokens may hold (routing/subject-cache.ts); 0 = no cache. */
   readonly identityCacheMaxBytes: number;
   readonly cookie: { readonly name: string; readonly secure: boolean; readonly maxAgeS: number };
+  /** Shadow traffic (shadow/): mirrors waiting and in flight, the body kept per answer, a mirror's deadline, samples kept. */
+  readonly shadow: ShadowLimits;
+}
+
+export interface ShadowLimits {
+  readonly queueMax: number;
+  readonly concurrency: number;
+  readonly bodyMaxBytes: number;
+  readonly timeoutMs: number;
+  readonly samples: number;
 }
 
 const url = Joi.string().uri({ scheme: ["http", "https"] });
@@ -135,6 +145,11 @@ const schema = Joi.object({
   GUARD_ERROR_MARGIN_PCT: Joi.number().min(0).max(100).default(2),
   GUARD_LATENCY_RATIO: Joi.number().min(1).default(1.5),
   GUARD_LATENCY_SLACK_MS: Joi.number().min(0).default(50),
+  SHADOW_QUEUE_MAX: Joi.number().integer().min(0).max(100_000).default(200),
+  SHADOW_CONCURRENCY: Joi.number().integer().min(1).max(1_000).default(8),
+  SHADOW_BODY_MAX_BYTES: Joi.number().integer().min(0).max(16 * 1024 * 1024).default(256 * 1024),
+  SHADOW_TIMEOUT_MS: ms(10).max(600_000).default(5_000),
+  SHADOW_SAMPLES: Joi.number().integer().min(0).max(1_000).default(20),
   STICKY_COOKIE_NAME: Joi.string().pattern(/^[\w-]{1,64}$/).default("strangler_sid"),
   STICKY_COOKIE_SECURE: Joi.boolean().truthy("1").falsy("0").default(false),
   STICKY_COOKIE_MAX_AGE_S: Joi.number().integer().min(60).default(365 * 24 * 3600),
@@ -203,6 +218,7 @@ function toProxyConfig(v: EnvValues): ProxyConfig {
     bodyTimeoutMs: v.BODY_TIMEOUT_MS,
     identityCacheMaxBytes: v.IDENTITY_CACHE_MAX_BYTES,
     cookie: { name: v.STICKY_COOKIE_NAME, secure: v.STICKY_COOKIE_SECURE, maxAgeS: v.STICKY_COOKIE_MAX_AGE_S },
+    shadow: { queueMax: v.SHADOW_QUEUE_MAX, concurrency: v.SHADOW_CONCURRENCY, bodyMaxBytes: v.SHADOW_BODY_MAX_BYTES, timeoutMs: v.SHADOW_TIMEOUT_MS, samples: v.SHADOW_SAMPLES },
   };
 }
 

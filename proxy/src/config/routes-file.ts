@@ -20,6 +20,8 @@ export interface RouteDefinition {
   readonly description?: string;
   /** The route's guard: GUARD_* defaults with the file's `guard:` overrides (guard/route-guard.ts). */
   readonly guard?: GuardSettings;
+  /** Shadow comparison: paths whose differences never count (JSON pointers or simple paths, `*` a segment). */
+  readonly shadowIgnore: readonly string[];
 }
 
 export interface RouteTableDefinition {
@@ -65,6 +67,7 @@ const schema = Joi.object({
         ...overrides,
         breaker,
         guard,
+        shadow: Joi.object({ ignore: Joi.array().items(Joi.string().pattern(/^\/?[^\s]{1,200}$/)).default([]) }).default({ ignore: [] }),
       }),
     )
     .unique("prefix")
@@ -109,7 +112,7 @@ export function parseRouteTable(raw: unknown, config: ProxyConfig): RouteTableDe
     if (seen && JSON.stringify(seen) !== JSON.stringify(upstream))
       problems.push(`route ${r.prefix}: module "${r.module}" is declared twice with different url/settings`);
     services.set(r.module, seen ?? upstream);
-    routes.push({ prefix: r.prefix, module: r.module, flag: r.flag, description: r.description, guard: { ...config.guard, ...r.guard } });
+    routes.push({ prefix: r.prefix, module: r.module, flag: r.flag, description: r.description, guard: { ...config.guard, ...r.guard }, shadowIgnore: r.shadow.ignore });
   }
   if (problems.length) throw new ConfigError(problems.map((p) => `${config.routesFile}: ${p}`));
   return { monolith, services: [...services.values()], routes };

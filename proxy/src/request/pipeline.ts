@@ -7,6 +7,7 @@ import { absoluteFormAuthority, normalizeTarget } from "../routing/request-targe
 import { EXTRACTED_HEADER } from "../routing/extracted-hint.js";
 import { isReservedPath, type CompiledRoute, type RouteMatcher } from "../routing/route-table.js";
 import type { SubjectCache } from "../routing/subject-cache.js";
+import type { ShadowStage } from "../shadow/shadow-stage.js";
 import type { Upstream, UpstreamHooks } from "../upstream/upstream.js";
 import { hasBody } from "./body-capture.js";
 import { createBodyReceiver } from "./body-receive.js";
@@ -24,6 +25,8 @@ export interface PipelineContext {
   /** The observe stage (observability/observe.ts). */
   readonly observe: (req: ProxyRequest, status: number) => void;
   readonly metrics: ProxyMetrics;
+  /** The shadow stage (shadow/shadow-stage.ts): marks a monolith-bound read, mirrors it once the client has its answer. */
+  readonly shadow: ShadowStage;
   readonly cookie: { readonly name: string; readonly secure: boolean; readonly maxAgeS: number };
   /** The `sub` of long Bearer tokens (IDENTITY_CACHE_MAX_BYTES). */
   readonly subjects: SubjectCache;
@@ -39,7 +42,7 @@ const VALID_REQUEST_ID = /^[\w.:-]{1,128}$/;
 /**
  * One proxied request, top to bottom. Each stage is a function below, in the order it runs:
  *
- *   route → identify → decide → (receive) → admit → forward → (fallback) → observe
+ *   route → identify → decide → (receive) → admit → forward → (fallback) → observe → (shadow)
  *
  * - route:    the target in its one normalised form (routing/request-target.ts; 400 when it has none), which is
  *             what is forwarded, and which route's prefix it falls under (none: the monolith answers, unlisted).
@@ -52,10 +55,12 @@ const VALID_REQUEST_ID = /^[\w.:-]{1,128}$/;
  * - forward:  send it through http-proxy-middleware (upstream/upstream.ts): the body from memory when it was
  *             read whole, else streamed.
  * - fallback: only on failure, from the upstream's hooks: replay on the monolith when safe, else the error.
- * - observe:  when the response closes, the upstream frees its slot and the request is recorded.
+ * - observe:  when the response closes, the upstream frees its slot and the request is recorded (also in the
+ *             route guard's window, guard/route-guard.ts, which answers decide's flag question "monolith" once tripped).
+ * - shadow:   then, for a read the monolith answered in the route's shadow percentage (marked in decide, its answer
+ *             kept in the relay hook), a mirror to the service is queued and compared (shadow/shadow-stage.ts).
  *
- * A later stage (shadow, guard) slots in between these. No body parsing, no per-request logging, no
- * per-request closures on the hot path.
+ * No body parsing, no per-request logging, no per-request closures on the hot path.
  */
 export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: ProxyResponse) => void {
   const { match, monolith, toService, extractedHint, fallback, observe, metrics, cookie, subjects } = ctx;
@@ -89,6 +94,7 @@ export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: P
     req.headers[EXTRACTED_HEADER] = extractedHint(userId!);
     const wantsService = toService(route.flag, userId!);
     metrics.decision(route.module, wantsService);
+    if (!wantsService) ctx.shadow.mark(req, route, userId!);
     return wantsService ? serviceUnlessOpen(route) : monolith;
   }
 
@@ -128,6 +134,7 @@ export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: P
     if (req.bodyTimer !== undefined) clearTimeout(req.bodyTimer);
     req.upstream!.finish(req, this);
     observe(req, this.statusCode);
+    if (req.shadow !== undefined) ctx.shadow.after(req);
   }
 
   function handle(req: ProxyRequest, res: ProxyResponse): void {
@@ -174,6 +181,7 @@ export function createRelayHook(metrics: ProxyMetrics, draining: () => boolean):
     // Hop-by-hop headers are already stripped; http-proxy writes keep-alive unless this says otherwise.
     if (draining()) proxyRes.headers.connection = "close";
     if (req.newCookie !== undefined) proxyRes.headers["set-cookie"]?.push(req.newCookie); // else ours is already set
+    if (req.shadow !== undefined) req.shadow.tap(proxyRes); // a shadowed read: its answer kept for comparison
     if ((proxyRes.statusCode ?? 0) >= 500) metrics.upstreamError(req.upstream!.name, "status_5xx");
   };
 }

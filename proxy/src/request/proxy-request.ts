@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { Readable } from "node:stream";
+import type { ResponseCapture } from "../shadow/response-capture.js";
 
 /** The route a request fell under, as the request records it (routing/route-table.ts's CompiledRoute). */
 export interface MatchedRoute {
@@ -46,6 +47,8 @@ export class ProxyRequest extends http.IncomingMessage {
   bodyBytes = 0;
   captureLimit = 0;
   replayed = false;
+  // shadow (shadow/shadow-stage.ts): the monolith's answer kept for comparison, only on a shadowed read
+  shadow: ResponseCapture | undefined = undefined;
 }
 
 export type ProxyResponse = http.ServerResponse<ProxyRequest>;

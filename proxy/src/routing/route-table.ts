@@ -10,6 +10,8 @@ export interface CompiledRoute {
   readonly flag: string;
   readonly description?: string;
   readonly guard?: GuardSettings;
+  /** Shadow comparison: paths never reported (routes.yaml `shadow.ignore`). */
+  readonly shadowIgnore: readonly string[];
   readonly service: Upstream;
 }
 

@@ -1,4 +1,5 @@
 import http from "node:http";
+import { UnleashEvents } from "unleash-client";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../../../src/platform/logger/logger.js";
 import type { ProxyConfig } from "../config/proxy.config.js";
@@ -17,6 +18,9 @@ import { ProxyRequest, type ProxyResponse } from "../request/proxy-request.js";
 import { compileRouteMatcher, compileRoutes } from "../routing/route-table.js";
 import { SubjectCache } from "../routing/subject-cache.js";
 import { createStatusApp } from "../status/status.router.js";
+import { createMirrorClient } from "../shadow/mirror-client.js";
+import { createShadowStage } from "../shadow/shadow-stage.js";
+import { ShadowStats } from "../shadow/shadow-stats.js";
 import { startHealthPoller } from "../upstream/health-poller.js";
 import { Upstream } from "../upstream/upstream.js";
 import type { BreakerState } from "../upstream/upstream-breaker.js";
@@ -56,8 +60,13 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
 
   const traffic = new TrafficWindow(routes.length + 1);
   const unlistedIndex = routes.length;
+  const shadowStats = new ShadowStats(routes.length, config.shadow.samples, metrics.registry);
+  const mirrors = createMirrorClient(config.shadow);
+  const isOn = (flag: string) => ((s) => s.exists && s.enabled)(flags.summary(flag));
+  const shadow = createShadowStage({ routes, monolithUrl: monolith.url, toShadow: toService, isOn, client: mirrors, stats: shadowStats, limits: config.shadow });
+  for (const event of [UnleashEvents.Ready, UnleashEvents.Changed]) flags.unleash.on(event, shadow.refresh);
   let closing: Promise<void> | undefined;
-  const sources = { routes, monolith, services, flags, traffic, unlistedIndex, startedAt, guard, closing: () => draining };
+  const sources = { routes, monolith, services, flags, traffic, unlistedIndex, startedAt, guard, shadow: shadowStats, closing: () => draining };
   const own = createStatusApp(sources, metrics.registry, { internals: false });
   const adminServer = http.createServer(createStatusApp(sources, metrics.registry, { internals: true }));
   const accessLog = config.logLevel === "debug" || config.logLevel === "silly" ? (entry: Record<string, unknown>) => logger.debug("request", entry) : undefined;
@@ -69,6 +78,7 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
     fallback,
     observe: createObserver({ metrics, traffic, unlistedIndex, monolith, guard, accessLog }),
     metrics,
+    shadow,
     cookie: config.cookie,
     subjects: new SubjectCache(config.identityCacheMaxBytes),
     replayBodyMaxBytes: config.replayBodyMaxBytes,
@@ -97,6 +107,7 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
     health.stop();
     guard.close();
     for (const u of all) u.close();
+    mirrors.close();
     throw e;
   }
   const port = (server.address() as AddressInfo).port;
@@ -125,6 +136,7 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
         server.close(() => {
           clearTimeout(force);
           for (const u of all) u.close();
+          mirrors.close();
           resolve();
         });
         server.closeIdleConnections();

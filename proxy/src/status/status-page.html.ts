@@ -42,6 +42,7 @@ export const STATUS_PAGE_HTML = /* html */ `<!doctype html>
   .legend i { display:inline-block; width:10px; height:10px; border-radius:2px; margin-right:5px; vertical-align:-1px; }
   svg.spark { display:block; }
   .err { color:var(--err); }
+  .diff { font-size:12px; padding:6px 16px; border-top:1px solid var(--line); }
   #banner { display:none; padding:10px 28px; background:#fde8e8; color:#b42323; font-weight:600; }
 </style>
 </head>
@@ -53,6 +54,11 @@ export const STATUS_PAGE_HTML = /* html */ `<!doctype html>
     <table><thead><tr><th>Route</th><th>Flag</th><th>Rollout</th><th>Live split · last 60 s</th><th>Last 60 s</th><th>Req/s</th><th>Service</th></tr></thead>
     <tbody id="routes"><tr><td colspan="7" class="muted">loading…</td></tr></tbody></table>
     <div class="legend"><span><i style="background:var(--mono)"></i>monolith</span><span><i style="background:var(--svc)"></i>extracted service</span><span><i style="background:#9fd8c0"></i>rollout target</span><span id="unlisted"></span></div>
+  </section>
+  <section><h2>Shadow traffic <span class="muted">reads the monolith answered, mirrored to the service and compared</span></h2>
+    <table><thead><tr><th>Route</th><th>Shadow</th><th>Parity</th><th>Compared</th><th>Mismatched</th><th>Dropped</th><th>Noise fields</th></tr></thead>
+    <tbody id="shadow"></tbody></table>
+    <div id="diffs"></div>
   </section>
   <section><h2>Upstreams</h2>
     <table><thead><tr><th>Upstream</th><th>URL</th><th>Health</th><th>Breaker</th><th>In flight / limit</th><th>Timeout</th></tr></thead>
@@ -94,6 +100,17 @@ function routeRow(r) {
     "<td>" + rate.toFixed(1) + "</td>" +
     "<td>" + health(r.healthy) + "<div>" + breaker(r.breaker) + "</div></td></tr>";
 }
+function shadowRow(r) {
+  const s = r.shadow;
+  return "<tr><td><code>" + esc(r.prefix) + "</code></td><td>" + (s.percent ? s.percent + "%" : "<span class='muted'>off</span>") + "</td>" +
+    "<td><b" + (s.parity !== null && s.parity < 100 ? " class='err'" : "") + ">" + (s.parity === null ? "–" : s.parity + "%") + "</b></td>" +
+    "<td>" + s.compared + "</td><td>" + s.mismatched + (s.errors ? " <span class='muted'>(" + s.errors + " failed)</span>" : "") + "</td><td>" + s.dropped + "</td>" +
+    "<td class='muted'>" + s.noiseFields.map(esc).join(" ") + "</td></tr>";
+}
+function diffBlock(r) {
+  return r.shadow.samples.slice(0, 5).map((m) => "<div class='diff'><b>" + esc(m.method) + " <code>" + esc(m.path) + "</code></b> monolith " + m.monolithStatus + " · service " + (m.serviceStatus ?? "no answer") + ": " +
+    m.diff.map((d) => "<code>" + esc(d.path) + "</code> " + esc(JSON.stringify(d.monolith)) + " → <span class='err'>" + esc(JSON.stringify(d.service)) + "</span>").join("; ") + "</div>").join("");
+}
 function upstreamRow(u) {
   const load = Math.min(100, u.inFlight / u.maxConcurrent * 100);
   return "<tr><td><b>" + esc(u.name) + "</b></td><td><code>" + esc(u.url) + "</code></td>" +
@@ -110,6 +127,9 @@ async function refresh() {
     document.getElementById("banner").style.display = "none";
     document.getElementById("routes").innerHTML = s.routes.map(routeRow).join("") || "<tr><td colspan='7' class='muted'>no routes</td></tr>";
     document.getElementById("upstreams").innerHTML = s.upstreams.map(upstreamRow).join("");
+    const shadowed = s.routes.filter((r) => r.shadow);
+    document.getElementById("shadow").innerHTML = shadowed.map(shadowRow).join("");
+    document.getElementById("diffs").innerHTML = shadowed.map(diffBlock).join("");
     const f = s.flags;
     document.getElementById("flags").innerHTML = "flags: " + esc(f.mode) + " <code>" + esc(f.source) + "</code> " +
       (f.ready ? '<span class="badge on">loaded</span>' : '<span class="badge open">not loaded — all to monolith</span>') +

@@ -3,6 +3,8 @@ import type { FlagSource } from "../flags/runtime/flag-source.js";
 import type { TrafficWindow } from "../observability/traffic-window.js";
 import type { CompiledRoute } from "../routing/route-table.js";
 import type { Upstream } from "../upstream/upstream.js";
+import { shadowFlagOf } from "../shadow/shadow-flag.js";
+import type { ShadowStats } from "../shadow/shadow-stats.js";
 
 export interface StatusSources {
   readonly routes: readonly CompiledRoute[];
@@ -14,6 +16,8 @@ export interface StatusSources {
   readonly startedAt: Date;
   /** The route guard: its state, reason and window per route. */
   readonly guard?: RouteGuard;
+  /** Shadow outcomes per route (shadow/shadow-stats.ts); absent: no shadow section. */
+  readonly shadow?: ShadowStats;
   /** True once close() began: /ready turns 503 so the pod leaves the endpoints while in-flight requests finish. */
   readonly closing?: () => boolean;
 }
@@ -85,9 +89,16 @@ export function buildStatus(s: StatusSources, now = Date.now()) {
         healthy: r.service.health.healthy ?? null,
         traffic: traffic(r.index),
         guard: s.guard?.status(r.index, now) ?? null,
+        ...(s.shadow === undefined ? {} : { shadow: s.shadow.snapshot(r.index, shadowPercent(s.flags, r.flag)) }),
       };
     }),
     unlisted: { upstream: s.monolith.name, traffic: traffic(s.unlistedIndex) },
     upstreams: [upstream(s.monolith), ...s.services.map(upstream)],
   };
+}
+
+/** The share of reads mirrored: the shadow flag's rollout while it is on, else 0. */
+function shadowPercent(flags: FlagSource, routeFlag: string): number | null {
+  const f = flags.summary(shadowFlagOf(routeFlag));
+  return f.exists && f.enabled ? f.rollout : 0;
 }

@@ -3,13 +3,15 @@
  * database): answers every request with JSON naming itself, echoing method, url, body digest and the
  * forwarding headers. GET /health → 200. …/slow?ms=N[&only=<name>] waits. …/fail → 500. …/flaky?pct=N[&only=<name>]
  * → 500 for N % of those requests, evenly spread (the route guard's tests).
+ * …/stock/<sku> answers a record with a fresh id and timestamp, a random `nonce`, its own name as `instance` and
+ * `quantity` = STOCK_QUANTITY (5 unless set: a "wrong" service for the shadow tests is started with another).
  * …/envoy/<reason> (every upstream but the monolith) answers exactly as an Istio sidecar's Envoy does when the
  * service behind it is unreachable or its connection pool overflows (Envoy cannot run here: this emulates its
  * documented local reply — 503, text/plain, `server: envoy`, plus `x-envoy-overloaded: true` for overflow).
  * Run: `startProcess(nameUpstream("inventory"))` (or node --import tsx proxy/test/helpers/name-upstream.ts <name>
  * with PORT=<port>); prints "ready <port>".
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -41,6 +43,13 @@ const server = http.createServer((req, res) => {
       res.end(payload);
     };
     if (url.pathname === "/health") return answer(200);
+    const stock = /\/stock\/([\w-]+)$/.exec(url.pathname);
+    if (stock) {
+      const record = { sku: stock[1], quantity: Number(process.env.STOCK_QUANTITY ?? 5), id: randomUUID(), createdAt: new Date().toISOString(), nonce: Math.random(), instance: name };
+      const payload = JSON.stringify(record);
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(payload) });
+      return void res.end(payload);
+    }
     const envoy = /\/envoy\/([a-z-]+)$/.exec(url.pathname);
     if (envoy && name !== "monolith") {
       const reason = envoy[1]!.replaceAll("-", " ");

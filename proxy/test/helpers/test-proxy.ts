@@ -12,6 +12,7 @@ export interface TestRoute {
   maxConcurrent?: number;
   timeoutMs?: number;
   breaker?: Record<string, number>;
+  shadow?: { ignore: string[] };
 }
 
 export interface TestProxy {

@@ -4,6 +4,7 @@ import { loadRouteTable, type RouteDefinition } from "../../config/routes-file.j
 import { EXIT_OK, EXIT_USAGE, FlagsCommandError, type FlagStore, type StoredFlag } from "./flag-store.js";
 import { openFlagStore } from "./open-store.js";
 import { parseRolloutArgs, runRollout } from "./rollout.command.js";
+import { shadowFlagOf } from "../../shadow/shadow-flag.js";
 
 export interface CommandIo {
   out(line: string): void;
@@ -20,6 +21,8 @@ const USAGE = `usage: strangler flags <command>
   rollout <route> [--steps 5,25,50,100] [--hold 60s]
                             stepped rollout: each step held while the proxy's route guard stays green; a trip
                             leaves the route at 0 % and exits 3 (also \`strangler rollout …\`)
+  shadow <route> <0-100|off> mirror that share of the monolith's GET/HEAD answers to the service and compare
+                            (its own flag <route's flag>.shadow, e.g. strangler.inventory.shadow)
 <route> is a module (inventory), a flag (strangler.inventory) or a prefix (/api/inventory).
 Uses the Unleash Admin API (UNLEASH_URL + UNLEASH_ADMIN_TOKEN), or the flags file (FLAGS_FILE) without UNLEASH_URL.`;
 
@@ -69,6 +72,8 @@ export async function runFlagsCommand(args: string[], env: NodeJS.ProcessEnv, io
         const route = findRoute(routes, rest[0]);
         return await runRollout(route, parseRolloutArgs(rest.slice(1)), store, io, describe(route));
       }
+      case "shadow":
+        return await shadow(routes, store, rest, io);
       default:
         throw new FlagsCommandError(`unknown command "${command}"\n${USAGE}`, EXIT_USAGE);
     }
@@ -90,6 +95,22 @@ async function list(routes: readonly RouteDefinition[], store: FlagStore, io: Co
   io.out(`flags in ${store.where}`);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   for (const row of rows) io.out(row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
+  return EXIT_OK;
+}
+
+/** `shadow <route> <pct|off>`: the route's shadow flag (shadow/shadow-flag.ts), a flexibleRollout like the route's. */
+async function shadow(routes: readonly RouteDefinition[], store: FlagStore, rest: string[], io: CommandIo): Promise<number> {
+  expectArgs(rest, 2);
+  const route = findRoute(routes, rest[0]!);
+  const flag = shadowFlagOf(route.flag);
+  if (rest[1] === "off") {
+    if ((await store.get(flag)).exists) await store.setEnabled(flag, false);
+    io.out(`${route.module}: ${flag} off (no shadow traffic) in ${store.where}`);
+    return EXIT_OK;
+  }
+  const percent = parsePercent(rest[1]!);
+  await store.setRollout(flag, percent, `Strangler shadow: share of ${route.module} reads (${route.prefix}) mirrored to the extracted service and compared`);
+  io.out(`${route.module}: ${flag} on at ${percent}% in ${store.where}; GET/HEAD answered by the monolith are mirrored to the service and compared`);
   return EXIT_OK;
 }
 
