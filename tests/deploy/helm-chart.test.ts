@@ -114,7 +114,8 @@ describe("helm chart charts/strangler", () => {
           assert.ok(!names.includes(key), `proxy env has ${key}`);
           assert.ok(!secretRefs(proxy).some((r) => r.key === key), `proxy reads secret key ${key}`);
         }
-        assert.deepEqual(secretRefs(proxy).map((r) => r.key), ["UNLEASH_API_TOKEN"]);
+        assert.deepEqual(secretRefs(proxy).map((r) => r.key), ["UNLEASH_API_TOKEN", "UNLEASH_ADMIN_TOKEN"]);
+        assert.equal((secretRefs(proxy)[1] as { optional?: boolean }).optional, true, "the guard's admin token is optional");
         for (const from of (c.envFrom ?? []) as { secretRef?: unknown; configMapRef?: { name: string } }[]) {
           assert.equal(from.secretRef, undefined, "no envFrom of a whole Secret");
           const cm = ofKind(objs, "ConfigMap").find((m) => m.metadata.name === from.configMapRef?.name);

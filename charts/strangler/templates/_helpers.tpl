@@ -144,7 +144,8 @@ checksum/secret: {{ (.Values.secrets.existingSecret | default (include (print .T
 {{- end }}
 
 {{/* Secret keys of one component, each by secretKeyRef (never the whole Secret): (dict "root" $ "name" "proxy").
-     The proxy gets only UNLEASH_API_TOKEN (when Unleash is used): no DATABASE_URL, no JWT_SECRET, so a compromised
+     The proxy gets only UNLEASH_API_TOKEN and, optional, UNLEASH_ADMIN_TOKEN (when Unleash is used: the route guard
+     writes a rolled-back flag to 0 % with it, so every replica follows): no DATABASE_URL, no JWT_SECRET, so a compromised
      proxy pod can neither reach the database nor sign tokens. App roles get DATABASE_URL and JWT_SECRET (from the
      generated hook Secret when the chart generated it). */}}
 {{- define "strangler.secretEnv" -}}
@@ -155,6 +156,9 @@ checksum/secret: {{ (.Values.secrets.existingSecret | default (include (print .T
 - name: UNLEASH_API_TOKEN
   valueFrom:
     secretKeyRef: { name: {{ $secret }}, key: UNLEASH_API_TOKEN }
+- name: UNLEASH_ADMIN_TOKEN
+  valueFrom:
+    secretKeyRef: { name: {{ $secret }}, key: UNLEASH_ADMIN_TOKEN, optional: true }
 {{- end }}
 {{- else }}
 - name: DATABASE_URL
