@@ -19,7 +19,11 @@ async function counter(adminUrl: string, name: string, match: string[]): Promise
 describe("extracted inventory service killed under proxy load at 50 % rollout (real Unleash, real processes)", { timeout: 180_000 }, () => {
   let stack: Stack;
   before(async () => {
-    stack = await startStack({ label: "faults-svc-kill", services: ["inventory"], proxy: { inventory: 50 } });
+    // The route guard is off here: this test is about the breaker and the fallback when the service dies. With it on,
+    // at 1,200 requests/s on two shared cores the service's p99 can exceed the monolith's ×1.5 + 50 ms before the
+    // kill, and the guard then (rightly) moves the route to the monolith, so nothing reaches the dying service.
+    // The guard has its own tests (proxy/test/proxy-guard.it.test.ts).
+    stack = await startStack({ label: "faults-svc-kill", services: ["inventory"], proxy: { inventory: 50 }, proxyEnv: { GUARD_ENABLED: "0" } });
   });
   after(() => stack?.close());
 
