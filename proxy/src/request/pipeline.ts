@@ -20,7 +20,7 @@ export interface PipelineContext {
   /** flag name, user id → true when this user's requests go to the extracted service. */
   readonly toService: (flag: string, userId: string) => boolean;
   /** user id → the modules extracted for that user, for the upstream (routing/extracted-hint.ts). */
-  readonly extractedHint: (userId: string) => string;
+  readonly extractedHint: (userId: string, route: CompiledRoute, routedToService: boolean) => string;
   readonly fallback: Fallback;
   /** The observe stage (observability/observe.ts). */
   readonly observe: (req: ProxyRequest, status: number) => void;
@@ -91,8 +91,8 @@ export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: P
       if (req.headers[EXTRACTED_HEADER] !== undefined) delete req.headers[EXTRACTED_HEADER]; // never a client's own
       return monolith;
     }
-    req.headers[EXTRACTED_HEADER] = extractedHint(userId!);
     const wantsService = toService(route.flag, userId!);
+    req.headers[EXTRACTED_HEADER] = extractedHint(userId!, route, wantsService);
     metrics.decision(route.module, wantsService);
     if (!wantsService) ctx.shadow.mark(req, route, userId!);
     return wantsService ? serviceUnlessOpen(route) : monolith;
