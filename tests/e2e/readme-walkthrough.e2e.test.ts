@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -26,7 +27,17 @@ let server: StartedProcess;
 let shell: Shell;
 let browser: Browser;
 
+/** The README's commands name the default ports: a server already on one (a developer's `npm start`) would answer them instead. */
+async function assertFree(port: number): Promise<void> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", resolve)).catch((e: unknown) => {
+    throw new Error(`port ${port} is taken (is \`npm start\` running?): the walkthrough runs \`strangler all\` on its default ports — ${String(e)}`);
+  });
+  await new Promise((resolve) => server.close(resolve));
+}
+
 before(async () => {
+  for (const port of [8000, 9000, 8080, 8081, 8082, 8083]) await assertFree(port);
   dataDir = mkdtempSync(path.join(os.tmpdir(), "strangler-walkthrough-"));
   chmodSync(dataDir, 0o755); // as root, the embedded PostgreSQL runs as another user who must enter it
   // The same environment for the server and the reader's shell: a clean one (no DATABASE_URL, KAFKA_BROKERS,
@@ -107,11 +118,13 @@ describe("README walkthrough, verbatim, against `npm start`'s process", { timeou
       executablePath: "/usr/bin/chromium",
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
     });
-    const page = await browser.newPage();
+    const page = await browser.newPage({ viewport: { width: 1360, height: 760 } });
     await page.goto("http://127.0.0.1:9000/_strangler");
     await page.waitForFunction(() => document.querySelectorAll("#guard tr").length > 0, undefined, { timeout: 10_000 });
     const rows = await page.$$eval("#guard tr", (trs) => trs.map((tr) => (tr as HTMLElement).innerText.replace(/\s+/g, " ")));
     const row = rows.find((r) => r.startsWith("/api/inventory "));
+    mkdirSync(path.join(ROOT, "reports"), { recursive: true });
+    await page.screenshot({ path: path.join(ROOT, "reports/status-page-guard-tripped.png"), fullPage: true });
     assert.match(row ?? rows.join("\n"), /^\/api\/inventory tripped service (5xx|p99) .* tripped at \d{4}-\d\d-\d\dT.* ([1-9]\d*) \/ \d+(\.\d)?% \/ \d+ ms/);
   });
 
