@@ -125,7 +125,7 @@ function windowCell(w) {
 function guardRow(r) {
   const g = r.guard;
   const reason = g.state === "tripped"
-    ? esc(g.reason) + "<div class='muted'>tripped at " + esc(g.trippedAt) + (g.converged ? " · flag at 0 %" : " · flag not yet read back at 0 %") + "</div>"
+    ? esc(g.reason) + "<div class='muted'>tripped at " + esc(g.trippedAt) + (g.converged ? " · flag at 0 %" : " · flag not yet read back at 0 %") + " · window restarted at the trip</div>"
     : g.reason ? "<span class='muted'>last trip " + esc(g.trippedAt) + ": " + esc(g.reason) + "</span>" : "<span class='muted'>–</span>";
   return "<tr><td><code>" + esc(r.prefix) + "</code></td><td><span class='badge " + esc(g.state) + "'>" + esc(g.state) + "</span></td>" +
     "<td>" + reason + "</td><td>" + windowCell(g.window.service) + "</td><td>" + windowCell(g.window.monolith) + "</td></tr>";
