@@ -137,6 +137,12 @@ describe("README walkthrough, verbatim, against `npm start`'s process", { timeou
       const r = await inventory();
       return r.rollout === 50 && r.guard?.state === "watching";
     }, "inventory re-enabled at 50 % and watched", 5_000);
+    // The page keeps the last trip's reason beside "watching", as the README says.
+    const page = await browser.newPage();
+    await page.goto("http://127.0.0.1:9000/_strangler");
+    await page.waitForFunction(() => /^\/api\/inventory\s+watching/m.test((document.querySelector("#guard") as HTMLElement | null)?.innerText ?? ""), undefined, { timeout: 10_000 });
+    const row = await page.$$eval("#guard tr", (trs) => trs.map((tr) => (tr as HTMLElement).innerText.replace(/\s+/g, " ")).find((r) => r.startsWith("/api/inventory ")));
+    assert.match(row ?? "", /^\/api\/inventory watching last trip \d{4}-\d\d-\d\dT\S+: service (5xx|p99) /);
     const faults = JSON.parse(readFileSync(path.join(dataDir, "faults.json"), "utf8")) as Record<string, { errorPercent: number }>;
     assert.equal(faults.inventory?.errorPercent, 0, `faults.json: ${JSON.stringify(faults)}`);
   });
