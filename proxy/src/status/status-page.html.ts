@@ -1,6 +1,8 @@
 /**
  * The status page served at /_strangler: one self-contained HTML document (inline CSS and JS, no build
- * step) that polls /_strangler/status every second and draws each route's flag, rollout and live split.
+ * step) that polls /_strangler/status every second and draws each route's flag, rollout and live split, the shadow
+ * parity and diffs, and the route guard's verdict with the window it judges from. Every value taken from the status
+ * JSON goes through esc() (a reason or a diff can carry anything a client or a service sent).
  */
 export const STATUS_PAGE_HTML = /* html */ `<!doctype html>
 <html lang="en">
@@ -43,6 +45,7 @@ export const STATUS_PAGE_HTML = /* html */ `<!doctype html>
   svg.spark { display:block; }
   .err { color:var(--err); }
   .diff { font-size:12px; padding:6px 16px; border-top:1px solid var(--line); }
+  .watching { background:#e3f6ee; color:#157a52; } .tripped { background:#fde8e8; color:#b42323; }
   #banner { display:none; padding:10px 28px; background:#fde8e8; color:#b42323; font-weight:600; }
 </style>
 </head>
@@ -59,6 +62,10 @@ export const STATUS_PAGE_HTML = /* html */ `<!doctype html>
     <table><thead><tr><th>Route</th><th>Shadow</th><th>Parity</th><th>Compared</th><th>Mismatched</th><th>Dropped</th><th>Noise fields</th></tr></thead>
     <tbody id="shadow"></tbody></table>
     <div id="diffs"></div>
+  </section>
+  <section><h2>Route guard <span class="muted">the service against the monolith on the same route, over the guard's window</span></h2>
+    <table><thead><tr><th>Route</th><th>Guard</th><th>Reason</th><th>Service · n / 5xx / p99</th><th>Monolith · n / 5xx / p99</th></tr></thead>
+    <tbody id="guard"></tbody></table>
   </section>
   <section><h2>Upstreams</h2>
     <table><thead><tr><th>Upstream</th><th>URL</th><th>Health</th><th>Breaker</th><th>In flight / limit</th><th>Timeout</th></tr></thead>
@@ -111,6 +118,18 @@ function diffBlock(r) {
   return r.shadow.samples.slice(0, 5).map((m) => "<div class='diff'><b>" + esc(m.method) + " <code>" + esc(m.path) + "</code></b> monolith " + m.monolithStatus + " · service " + (m.serviceStatus ?? "no answer") + ": " +
     m.diff.map((d) => "<code>" + esc(d.path) + "</code> " + esc(JSON.stringify(d.monolith)) + " → <span class='err'>" + esc(JSON.stringify(d.service)) + "</span>").join("; ") + "</div>").join("");
 }
+// One side of the guard's window: answers, 5xx rate, p99 (the upper bound of its latency bucket); "–" while empty.
+function windowCell(w) {
+  return w.n + " / " + (w.errorRate === null ? "–" : esc(pct(w.errorRate))) + " / " + (w.p99Ms === null ? "–" : esc(w.p99Ms) + " ms");
+}
+function guardRow(r) {
+  const g = r.guard;
+  const reason = g.state === "tripped"
+    ? esc(g.reason) + "<div class='muted'>tripped at " + esc(g.trippedAt) + (g.converged ? " · flag at 0 %" : " · flag not yet read back at 0 %") + " · window restarted at the trip</div>"
+    : g.reason ? "<span class='muted'>last trip " + esc(g.trippedAt) + ": " + esc(g.reason) + "</span>" : "<span class='muted'>–</span>";
+  return "<tr><td><code>" + esc(r.prefix) + "</code></td><td><span class='badge " + esc(g.state) + "'>" + esc(g.state) + "</span></td>" +
+    "<td>" + reason + "</td><td>" + windowCell(g.window.service) + "</td><td>" + windowCell(g.window.monolith) + "</td></tr>";
+}
 function upstreamRow(u) {
   const load = Math.min(100, u.inFlight / u.maxConcurrent * 100);
   return "<tr><td><b>" + esc(u.name) + "</b></td><td><code>" + esc(u.url) + "</code></td>" +
@@ -130,6 +149,7 @@ async function refresh() {
     const shadowed = s.routes.filter((r) => r.shadow);
     document.getElementById("shadow").innerHTML = shadowed.map(shadowRow).join("");
     document.getElementById("diffs").innerHTML = shadowed.map(diffBlock).join("");
+    document.getElementById("guard").innerHTML = s.routes.filter((r) => r.guard).map(guardRow).join("");
     const f = s.flags;
     document.getElementById("flags").innerHTML = "flags: " + esc(f.mode) + " <code>" + esc(f.source) + "</code> " +
       (f.ready ? '<span class="badge on">loaded</span>' : '<span class="badge open">not loaded — all to monolith</span>') +
