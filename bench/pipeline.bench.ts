@@ -20,14 +20,21 @@ const EMPTY_DEADLINE_MS = 300_000;
  */
 export async function benchPipeline(stack: Pick<Stack, "monolith" | "query">, s: BenchSettings): Promise<SectionResult> {
   const { users, products } = await seedOrders(stack.monolith.url, 20, 50);
-  const backlogSql = `SELECT count(*)::int AS n FROM orders.orders WHERE user_id = ANY($1::uuid[]) AND stock_status = 'Pending'`;
+  // Beside the backlog, where it sits: rows the relays have not published yet (orders → order-placed, inventory →
+  // stock-reserved; partial index on unsent rows). What is neither there nor Reserved is with Kafka or a consumer.
+  const backlogSql = `SELECT (SELECT count(*) FROM orders.orders WHERE user_id = ANY($1::uuid[]) AND stock_status = 'Pending')::int AS n,
+      (SELECT count(*) FROM orders.outbox WHERE sent_at IS NULL)::int AS orders_outbox,
+      (SELECT count(*) FROM inventory.outbox WHERE sent_at IS NULL)::int AS inventory_outbox`;
   const samples: number[] = [];
+  const unsent = { orders: 0, inventory: 0 };
   let loading = true;
   const sampler = (async () => {
     // Sampling stops once wrk has stopped and the backlog is empty (or the deadline passes).
     for (let deadline = Infinity; Date.now() < deadline; await sleep(SAMPLE_MS)) {
-      const [row] = await stack.query<{ n: number }>(backlogSql, users);
+      const [row] = await stack.query<{ n: number; orders_outbox: number; inventory_outbox: number }>(backlogSql, users);
       samples.push(row!.n);
+      unsent.orders = Math.max(unsent.orders, row!.orders_outbox);
+      unsent.inventory = Math.max(unsent.inventory, row!.inventory_outbox);
       if (loading) continue;
       if (deadline === Infinity) deadline = Date.now() + EMPTY_DEADLINE_MS;
       if (row!.n === 0) return;
@@ -73,7 +80,7 @@ export async function benchPipeline(stack: Pick<Stack, "monolith" | "query">, s:
       {
         section: SECTION,
         what: `${what}: peak backlog (orders Pending) · time to empty after the load`,
-        value: `${fmt(peak)} orders · ${fmt(r.tail_s, 1)} s${r.pending ? ` (${r.pending} still Pending!)` : ""}; ${fmt(r.resolved)}/${fmt(r.placed)} resolved`,
+        value: `${fmt(peak)} orders · ${fmt(r.tail_s, 1)} s${r.pending ? ` (${r.pending} still Pending!)` : ""}; ${fmt(r.resolved)}/${fmt(r.placed)} resolved; of it unpublished at most: ${fmt(unsent.orders)} orders-outbox, ${fmt(unsent.inventory)} inventory-outbox rows`,
         target: "bounded, empty ≤ 5 s",
         pass: r.pending === 0 && r.tail_s <= 5,
         reproduce,
@@ -84,7 +91,7 @@ export async function benchPipeline(stack: Pick<Stack, "monolith" | "query">, s:
       { group: "Sustained pipeline (orders/s)", label: "drained", value: Math.round(drainRate), unit: "/s" },
     ],
     notes: [
-      `Pipeline, sustained: wrk -t${s.threads} -c${s.orderConnections} -d${s.sustainedS}s POST /api/orders over 20 users × 50 products on the orders stack (PostgreSQL + Kafka, one monolith process). Placement rate = orders ÷ (last − first orders.created_at); drain rate = orders Reserved or Rejected ÷ (last − first of their updated_at), each over its own active window; backlog = this run's orders still Pending, sampled every ${SAMPLE_MS} ms (${samples.length} samples); time to empty = last resolution − last placement.`,
+      `Pipeline, sustained: wrk -t${s.threads} -c${s.orderConnections} -d${s.sustainedS}s POST /api/orders over 20 users × 50 products on the orders stack (PostgreSQL + Kafka, one monolith process). Placement rate = orders ÷ (last − first orders.created_at); drain rate = orders Reserved or Rejected ÷ (last − first of their updated_at), each over its own active window; backlog = this run's orders still Pending, sampled every ${SAMPLE_MS} ms (${samples.length} samples); time to empty = last resolution − last placement; the outbox peaks (rows not yet published by the relays, sampled alike) show how much of the backlog waits for a relay rather than for Kafka or a consumer.`,
     ],
   };
 }
