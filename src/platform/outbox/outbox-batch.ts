@@ -27,6 +27,28 @@ export interface OutboxBatchOptions {
   onParked: () => void;
 }
 
+/**
+ * A send stays well under the broker's default message.max.bytes (1 MiB per partition's batch): a claim of large
+ * envelopes goes out in several sends rather than as one the broker refuses (which would look like the rows' fault).
+ */
+export const MAX_SEND_BYTES = 512 * 1024;
+
+/** One topic's rows in sends of at most MAX_SEND_BYTES of envelopes (a single larger row goes alone). */
+export function bySendSize(rows: OutboxRow[]): OutboxRow[][] {
+  const sends: OutboxRow[][] = [[]];
+  let bytes = 0;
+  for (const r of rows) {
+    const size = Buffer.byteLength(r.envelope);
+    if (bytes + size > MAX_SEND_BYTES && sends.at(-1)!.length) {
+      sends.push([]);
+      bytes = 0;
+    }
+    sends.at(-1)!.push(r);
+    bytes += size;
+  }
+  return sends;
+}
+
 const RETRY_BASE_MS = 1_000;
 /** Delay before a failed row is tried again: 1 s doubling to 64 s (the row's lease doubles as "not before"). */
 export const retryDelayMs = (attempts: number) => RETRY_BASE_MS * 2 ** Math.min(attempts - 1, 6);
@@ -127,14 +149,14 @@ export function createOutboxBatch(o: OutboxBatchOptions) {
   }
 
   /**
-   * Publishes a claim, one send per topic (a claim holds at most one row per key: the claim skips a row whose key has
+   * Publishes a claim, one send per topic (several for a claim over MAX_SEND_BYTES; a claim holds at most one row per key: the claim skips a row whose key has
    * an older unsent row, so the topics' sends cannot reorder a key). Returns the ids the broker acknowledged and that
    * are not marked yet; failures are handled here (isolated, counted, parked, or BrokerUnavailableError).
    */
   async function publishClaim(rows: OutboxRow[]): Promise<bigint[]> {
     const byTopic = new Map<string, OutboxRow[]>();
     for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
-    const topics = [...byTopic.values()];
+    const topics = [...byTopic.values()].flatMap(bySendSize);
     const acked: bigint[] = [];
     for (const [i, list] of topics.entries()) {
       try {
