@@ -4,6 +4,8 @@ export interface BenchSettings {
   /** wrk duration per measured run, and the unmeasured warm-up before it. */
   readonly wrkS: number;
   readonly warmupS: number;
+  /** The sustained pipeline section's load (issue 15 §1: 60 s in the full run). */
+  readonly sustainedS: number;
   /** Proxy comparison: a, b, c are measured this many times, interleaved (a b c a b c …). */
   readonly rounds: number;
   readonly threads: number;
@@ -20,8 +22,8 @@ export interface BenchSettings {
 
 export const settingsFor = (mode: "smoke" | "full", runDir: string): BenchSettings =>
   mode === "smoke"
-    ? { mode, wrkS: 3, warmupS: 1, rounds: 1, threads: 2, proxyConnections: 64, orderConnections: 32, latencyOrders: 100, latencyRate: 40, flagSwitches: 1, runDir }
-    : { mode, wrkS: 15, warmupS: 3, rounds: 2, threads: 2, proxyConnections: 64, orderConnections: 32, latencyOrders: 500, latencyRate: 50, flagSwitches: 3, runDir };
+    ? { mode, wrkS: 3, warmupS: 1, sustainedS: 5, rounds: 1, threads: 2, proxyConnections: 64, orderConnections: 32, latencyOrders: 100, latencyRate: 40, flagSwitches: 1, runDir }
+    : { mode, wrkS: 15, warmupS: 3, sustainedS: 60, rounds: 2, threads: 2, proxyConnections: 64, orderConnections: 32, latencyOrders: 500, latencyRate: 50, flagSwitches: 3, runDir };
 
 /** One line of the results table. */
 export interface ResultRow {

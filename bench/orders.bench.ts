@@ -7,7 +7,7 @@ import { call, type Stack } from "#harness";
 const ADDRESS = `{"street":"1 Main St","city":"Springfield","state":"IL","country":"US","zipCode":"62701"}`;
 
 /** POST /api/orders rotating over `users` × `products`, one item of quantity 1 each. */
-const orderScript = (users: string[], products: string[]) => `${THREAD_ROTATION}
+export const orderScript = (users: string[], products: string[]) => `${THREAD_ROTATION}
 local users = ${luaList(users)}
 local products = ${luaList(products)}
 local headers = { ["Content-Type"] = "application/json" }

@@ -28,7 +28,7 @@ export function renderMarkdown(r: Report): string {
     `**Machine:** ${m.cpus} CPUs (\`nproc\` = ${m.nproc}), ${m.cpuModel}, ${m.memoryGiB} GiB RAM, ${m.kernel}.  `,
     `**Versions:** Node ${m.node} · nginx ${m.nginx} · wrk ${m.wrk} · Apache Kafka ${m.kafka} (KRaft, single node) · PostgreSQL ${m.postgres} · Unleash ${m.unleash}.  `,
     `**Load average (1/5/15 min):** ${load(m.loadBefore)} before the run, ${load(r.loadAfter)} after (${r.durationS.toFixed(0)} s). Everything — wrk, nginx, the proxy, the app processes, PostgreSQL, Kafka, Unleash — shares the same ${m.cpus} cores.  `,
-    `**Reproduce:** \`npm run bench\` (full) or \`npm run bench:smoke\` (CI); one section: \`npm run bench -- --only proxy|orders|latency|flags|embedded\`. Services come from \`scripts/services/all.sh start\`.`,
+    `**Reproduce:** \`npm run bench\` (full) or \`npm run bench:smoke\` (CI); one section: \`npm run bench -- --only proxy|orders|pipeline|latency|flags|embedded\`. Services come from \`scripts/services/all.sh start\`.`,
     "",
     "| section | measure | result | target | verdict | reproduce |",
     "|---|---|---|---|---|---|",

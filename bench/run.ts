@@ -3,7 +3,7 @@
  * event latency, flag switch time and embedded mode, measured side by side in one run against the real
  * processes (built bin), PostgreSQL, Kafka and Unleash. Writes a Markdown table and a chart:
  * full → bench/results/latest.{md,png} (committed), smoke → .run/bench/results/ (unless --out DIR).
- * Options: --smoke, --only proxy,flags,shadow,orders,latency,retention,embedded, --out DIR, --profile (CPU profile of the proxy
+ * Options: --smoke, --only proxy,flags,shadow,orders,pipeline,latency,retention,embedded, --out DIR, --profile (CPU profile of the proxy
  * during the proxy section, top frames printed; figures taken with the profiler on are not comparable).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -17,13 +17,14 @@ import { benchFlagSwitch } from "./flag-switch.bench.js";
 import { describeMachine, loadavg } from "./machine.js";
 import { benchEmbedded } from "./embedded.bench.js";
 import { benchOrders } from "./orders-sections.js";
+import { benchPipeline } from "./pipeline.bench.js";
 import { benchRetention, RETENTION_ENV } from "./retention.bench.js";
 import { benchProxyOverhead } from "./proxy-overhead.bench.js";
 import { benchShadow } from "./shadow.bench.js";
 import { renderMarkdown } from "./report.js";
 import { ROOT, type Stack, startStack } from "#harness";
 
-const SECTIONS = ["proxy", "flags", "shadow", "orders", "latency", "retention", "embedded"] as const;
+const SECTIONS = ["proxy", "flags", "shadow", "orders", "pipeline", "latency", "retention", "embedded"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({ options: { smoke: { type: "boolean", default: false }, only: { type: "string" }, out: { type: "string" }, profile: { type: "boolean", default: false } } });
@@ -76,8 +77,9 @@ await onStack(["proxy", "flags", "shadow"], () => startStack({ label: "bench-pro
   flags: (st) => benchFlagSwitch(st, settings),
   shadow: (st) => benchShadow(st, settings),
 });
-await onStack(["orders", "latency"], () => startStack({ label: "bench-orders", kafka: true }), {
+await onStack(["orders", "pipeline", "latency"], () => startStack({ label: "bench-orders", kafka: true }), {
   orders: (st) => benchOrders(st, settings),
+  pipeline: (st) => benchPipeline(st, settings),
   latency: (st) => benchEventLatency(st, settings),
 });
 await onStack(["retention"], () => startStack({ label: "bench-retention", kafka: true, env: { ...RETENTION_ENV } }), {

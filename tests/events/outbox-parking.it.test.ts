@@ -14,15 +14,23 @@ describe("outbox: a row the broker refuses is parked, the rest flows, nothing pu
   let watcher: Awaited<ReturnType<typeof watchTopics>>;
   before(async () => {
     t = await createTestApp(kafkaEnv(ns, { OUTBOX_MAX_ATTEMPTS: "2" }));
-    await withAdmin((a) =>
-      a.createTopics({
-        waitForLeaders: true,
+    const topics = [`${ns}t-ok`, `${ns}t-small`];
+    await withAdmin(async (a) => {
+      await a.createTopics({
         topics: [
-          { topic: `${ns}t-ok`, numPartitions: 3 },
-          { topic: `${ns}t-small`, numPartitions: 3, configEntries: [{ name: "max.message.bytes", value: "2000" }] },
+          { topic: topics[0]!, numPartitions: 3 },
+          { topic: topics[1]!, numPartitions: 3, configEntries: [{ name: "max.message.bytes", value: "2000" }] },
         ],
-      }),
-    );
+      });
+      // Not `waitForLeaders`: kafkajs gives that up on UNKNOWN_TOPIC_OR_PARTITION while a KRaft broker still
+      // propagates the new topics (seen after the broker restarts of kafka-faults). Wait for every leader instead.
+      await eventually(
+        () => a.fetchTopicMetadata({ topics }).then((m) => m.topics.every((t) => t.partitions.length === 3 && t.partitions.every((p) => p.leader >= 0)), () => false),
+        "the new topics' partition leaders",
+        30_000,
+        200,
+      );
+    });
     watcher = await watchTopics(ns, ["t-ok", "t-small"]);
   });
   after(async () => {

@@ -33,7 +33,10 @@ export interface AppConfig {
   };
   readonly outbox: {
     readonly pollMs: number;
+    /** Rows of the first claim; claims double while they come back full… */
     readonly batchSize: number;
+    /** …up to this many rows (one publish per topic of a claim). */
+    readonly maxBatchSize: number;
     readonly leaseMs: number;
     /** Failed publishes of one row (the broker answering) before it is parked. */
     readonly maxAttempts: number;
@@ -72,6 +75,7 @@ const schema = Joi.object({
   KAFKA_NAMESPACE: Joi.string().pattern(/^[a-zA-Z0-9._-]{1,100}$/).message("KAFKA_NAMESPACE may contain only letters, digits, '.', '_' and '-' (max 100)").default(""),
   OUTBOX_POLL_MS: Joi.number().integer().min(10).default(1_000),
   OUTBOX_BATCH_SIZE: Joi.number().integer().min(1).max(1000).default(100),
+  OUTBOX_MAX_BATCH_SIZE: Joi.number().integer().min(1).max(5000).default(1000),
   OUTBOX_LEASE_MS: Joi.number().integer().min(1000).default(30_000),
   OUTBOX_MAX_ATTEMPTS: Joi.number().integer().min(1).max(1000).default(10),
   RETENTION_MS: Joi.number().integer().min(1000).default(7 * 24 * 3_600_000),
@@ -122,6 +126,7 @@ function toAppConfig(v: EnvValues): AppConfig {
     outbox: {
       pollMs: v.OUTBOX_POLL_MS,
       batchSize: v.OUTBOX_BATCH_SIZE,
+      maxBatchSize: v.OUTBOX_MAX_BATCH_SIZE,
       leaseMs: v.OUTBOX_LEASE_MS,
       maxAttempts: v.OUTBOX_MAX_ATTEMPTS,
       retentionMs: v.RETENTION_MS,

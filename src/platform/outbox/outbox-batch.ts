@@ -27,13 +27,36 @@ export interface OutboxBatchOptions {
   onParked: () => void;
 }
 
+/**
+ * A send stays well under the broker's default message.max.bytes (1 MiB per partition's batch): a claim of large
+ * envelopes goes out in several sends rather than as one the broker refuses (which would look like the rows' fault).
+ */
+export const MAX_SEND_BYTES = 512 * 1024;
+
+/** One topic's rows in sends of at most MAX_SEND_BYTES of envelopes (a single larger row goes alone). */
+export function bySendSize(rows: OutboxRow[]): OutboxRow[][] {
+  const sends: OutboxRow[][] = [[]];
+  let bytes = 0;
+  for (const r of rows) {
+    const size = Buffer.byteLength(r.envelope);
+    if (bytes + size > MAX_SEND_BYTES && sends.at(-1)!.length) {
+      sends.push([]);
+      bytes = 0;
+    }
+    sends.at(-1)!.push(r);
+    bytes += size;
+  }
+  return sends;
+}
+
 const RETRY_BASE_MS = 1_000;
 /** Delay before a failed row is tried again: 1 s doubling to 64 s (the row's lease doubles as "not before"). */
 export const retryDelayMs = (attempts: number) => RETRY_BASE_MS * 2 ** Math.min(attempts - 1, 6);
 
 /**
- * Claiming, publishing and marking one batch of a module's outbox. Rows are published per topic and each topic's
- * rows are marked sent as soon as the broker acknowledged them, so a later topic's failure never re-sends them.
+ * Claiming, publishing and marking one claim of a module's outbox (outbox-drain.ts chains the claims). Rows are
+ * published with one send per topic; the acknowledged rows are returned for the caller to mark sent (it overlaps that
+ * with the next claim), except when a later topic fails: then they are marked first, so the failure never re-sends them.
  * A failing topic is retried row by row to find the culprit: the others go out, the culprit gets `attempts + 1`,
  * `last_error` and a retry delay, and is parked after `maxAttempts`. A parked or waiting row still holds back the
  * later rows of its key (the claim skips a row with an older unsent row of the same key), so per-key order is kept.
@@ -119,19 +142,29 @@ export function createOutboxBatch(o: OutboxBatchOptions) {
     }
   }
 
-  /** Claims and publishes one batch; returns how many rows it claimed. */
-  return async function drainOnce(batchSize: number): Promise<number> {
-    const rows = await o.prisma.$queryRawUnsafe<OutboxRow[]>(claimSql, batchSize, o.leaseMs, o.owner);
-    if (!rows.length) return 0;
-    rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+  /** Leases up to `limit` claimable rows to this instance, oldest first. */
+  async function claim(limit: number): Promise<OutboxRow[]> {
+    const rows = await o.prisma.$queryRawUnsafe<OutboxRow[]>(claimSql, limit, o.leaseMs, o.owner);
+    return rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  /**
+   * Publishes a claim, one send per topic (several for a claim over MAX_SEND_BYTES; a claim holds at most one row per key: the claim skips a row whose key has
+   * an older unsent row, so the topics' sends cannot reorder a key). Returns the ids the broker acknowledged and that
+   * are not marked yet; failures are handled here (isolated, counted, parked, or BrokerUnavailableError).
+   */
+  async function publishClaim(rows: OutboxRow[]): Promise<bigint[]> {
     const byTopic = new Map<string, OutboxRow[]>();
     for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
-    const topics = [...byTopic.values()];
+    const topics = [...byTopic.values()].flatMap(bySendSize);
+    const acked: bigint[] = [];
     for (const [i, list] of topics.entries()) {
       try {
         await publish(list[0]!.topic, list);
-        await markSent(list.map((r) => r.id));
+        acked.push(...list.map((r) => r.id));
       } catch (e) {
+        // What the broker already took is marked before anything else, so this failure never re-sends it.
+        if (acked.length) await markSent(acked.splice(0));
         await blameBroker(e, topics.slice(i).flat());
         // A batch of several rows may have been partly written (per partition) before the error: the rows found
         // good below go out again — at-least-once, the consumers' inbox drops the copy.
@@ -139,6 +172,10 @@ export function createOutboxBatch(o: OutboxBatchOptions) {
         else await isolate(list, topics.slice(i + 1).flat());
       }
     }
-    return rows.length;
-  };
+    return acked;
+  }
+
+  return { claim, publishClaim, markSent: (ids: bigint[]) => (ids.length ? markSent(ids) : Promise.resolve(0)) };
 }
+
+export type OutboxBatch = ReturnType<typeof createOutboxBatch>;

@@ -5,6 +5,7 @@ import type { Logger } from "../logger/logger.js";
 import type { MessageTransport } from "../messaging/transport.js";
 import { BrokerUnavailableError, createOutboxBatch } from "./outbox-batch.js";
 import { countParked } from "./outbox-admin.js";
+import { createOutboxDrain } from "./outbox-drain.js";
 import { outboxParkedRows } from "./outbox-metrics.js";
 import { outboxTable, type ModuleSchema } from "./outbox.js";
 import { createRetentionJob } from "./retention.js";
@@ -12,7 +13,9 @@ import { createRetentionJob } from "./retention.js";
 /** The relay's settings (config.outbox). */
 export interface OutboxSettings {
   pollMs: number;
+  /** Claims start at `batchSize` rows and double while they come back full, up to `maxBatchSize` (outbox-drain.ts). */
   batchSize: number;
+  maxBatchSize: number;
   leaseMs: number;
   /** Failed publishes of one row, with the broker answering, before it is parked. */
   maxAttempts: number;
@@ -35,8 +38,9 @@ const PING_TIMEOUT_MS = 2_000;
  * while publishing) that names this instance, so several instances can run side by side. A row is only claimed when
  * no earlier unsent row of the same key exists, which keeps each order's events in order across instances. A row
  * that keeps failing while the broker answers is parked after `maxAttempts` (outbox-batch.ts); a broker that does
- * not answer makes the whole relay back off, counting nothing against the rows. `nudge()` (called after a commit)
- * makes publishing immediate instead of polled. The relay also runs its schema's retention purge.
+ * not answer makes the whole relay back off, counting nothing against the rows. While rows remain the relay claims
+ * again at once, with claims sized to the backlog (outbox-drain.ts); `nudge()` (called after a commit) makes
+ * publishing immediate instead of polled. The relay also runs its schema's retention purge.
  */
 export function createOutboxRelay(o: OutboxRelayOptions) {
   const t = outboxTable(o.schema, "outbox");
@@ -46,7 +50,7 @@ export function createOutboxRelay(o: OutboxRelayOptions) {
       (n) => outboxParkedRows.set({ module: o.schema }, n),
       () => undefined, // a database blip: the next poll refreshes it
     );
-  const drainOnce = createOutboxBatch({
+  const batch = createOutboxBatch({
     ...o,
     owner: `${o.schema}-${randomUUID()}`,
     brokerReachable: () =>
@@ -56,6 +60,7 @@ export function createOutboxRelay(o: OutboxRelayOptions) {
       ),
     onParked: () => void refreshParked(),
   });
+  const drain = createOutboxDrain(batch, { min: o.batchSize, max: Math.max(o.batchSize, o.maxBatchSize) }, () => running);
   const retention = createRetentionJob({ prisma: o.prisma, schema: o.schema, logger: o.logger, retentionMs: o.retentionMs, intervalMs: o.purgeIntervalMs });
   let running = false;
   let wake: (() => void) | undefined;
@@ -78,10 +83,11 @@ export function createOutboxRelay(o: OutboxRelayOptions) {
     while (running) {
       pending = false;
       try {
-        const n = await drainOnce(o.batchSize);
+        // Returns once a claim came back empty: nothing left that this instance may publish now.
+        await drain();
         if (failures) log.info("outbox publishing recovered", { afterFailures: failures });
         failures = 0;
-        if (n === o.batchSize || pending) continue;
+        if (pending) continue;
         await refreshParked();
         await sleep(o.pollMs);
       } catch (e) {
