@@ -13,7 +13,7 @@ export interface ShadowDryRunOptions {
   readonly honour: boolean;
   readonly db: Database;
   readonly logger: Logger;
-  /** Dry runs in flight at once: each holds a pooled connection for its whole request, so real traffic keeps the rest. */
+  /** Dry runs at once (more wait up to limits.maxWaitMs): each holds a pooled connection for its whole request, so real traffic keeps the rest. */
   readonly maxInFlight: number;
   readonly limits: DryRunLimits;
 }
@@ -38,8 +38,8 @@ const busy = (message: string) => new AppError({ code: "SHADOW.BUSY", message, h
  * record; the answer is exactly the one a real run gives. Placed after body parsing (the signature covers the body).
  */
 export function createShadowDryRun(o: ShadowDryRunOptions): RequestHandler {
-  let inFlight = 0;
   const log = o.logger.child({ component: "shadow-dry-run" });
+  const slots = createSlots(o.maxInFlight, o.limits.maxWaitMs);
   return (req, res, next) => {
     const header = req.headers[SHADOW_HEADER];
     if (header === undefined) return next();
@@ -48,8 +48,6 @@ export function createShadowDryRun(o: ShadowDryRunOptions): RequestHandler {
     const bodySha256 = bodyHashes.get(req) ?? EMPTY_SHA256;
     const verdict = verifyShadow(o.secret, Array.isArray(header) ? header.join(",") : header, { method: req.method, url: req.originalUrl, bodySha256 });
     if (!verdict.ok) return next(refused(verdict.reason));
-    if (inFlight >= o.maxInFlight) return next(busy(`${inFlight} shadowed requests already running dry`));
-    inFlight++;
     let entered = false;
     const answered = () =>
       new Promise<void>((resolve) => {
@@ -57,13 +55,40 @@ export function createShadowDryRun(o: ShadowDryRunOptions): RequestHandler {
         entered = true;
         next();
       });
-    o.db
-      .dryRun(o.limits, answered)
+    slots
+      .take()
+      .then(() => o.db.dryRun(o.limits, answered).finally(slots.give))
       .catch((e: unknown) => {
-        // Opening the transaction failed (no pooled connection within maxWait), or it timed out under the handler.
-        if (!entered) return next(busy(`no dry-run transaction: ${e instanceof Error ? e.message : String(e)}`));
-        log.warn("dry run ended with an error (its transaction is rolled back either way)", { error: e instanceof Error ? e.message : String(e) });
-      })
-      .finally(() => inFlight--);
+        // No slot or no pooled connection within maxWait, or the transaction timed out under the handler.
+        const message = e instanceof Error ? e.message : String(e);
+        if (!entered) return next(busy(`no dry run: ${message}`));
+        log.warn("dry run ended with an error (its transaction is rolled back either way)", { error: message });
+      });
+  };
+}
+
+/**
+ * At most `max` dry runs at once (each holds a pooled connection for its whole request); the next ones wait their
+ * turn in order, at most `maxWaitMs`.
+ */
+function createSlots(max: number, maxWaitMs: number) {
+  let inUse = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    take(): Promise<void> {
+      if (inUse < max) return (inUse++, Promise.resolve());
+      return new Promise((resolve, reject) => {
+        const turn = () => (clearTimeout(timer), inUse++, resolve());
+        const timer = setTimeout(() => {
+          waiting.splice(waiting.indexOf(turn), 1);
+          reject(new Error(`${max} shadowed requests already running dry for ${maxWaitMs} ms`));
+        }, maxWaitMs);
+        waiting.push(turn);
+      });
+    },
+    give(): void {
+      inUse--;
+      waiting.shift()?.();
+    },
   };
 }
