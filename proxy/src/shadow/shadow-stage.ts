@@ -114,9 +114,13 @@ export function createShadowStage(o: ShadowStageOptions) {
     stats.record(route.index, route.module, c.result, c.result === "mismatch" ? sample(service.status, service, c) : undefined, c.noise);
   }
 
-  /** Signed when sent, not when queued: the signature's timestamp must not age in the queue. */
+  /**
+   * Signed when sent, not when queued: the signature's timestamp must not age in the queue. Over the target exactly
+   * as the mirror client will send it (URL's own escaping), which is what the service verifies.
+   */
   function signed(request: MirrorRequest): MirrorRequest {
-    const signature = signShadow(secret!, { method: request.method, url: request.url, body: request.body! });
+    const target = new URL(request.url, "http://shadow.invalid");
+    const signature = signShadow(secret!, { method: request.method, url: target.pathname + target.search, body: request.body! });
     return { ...request, headers: { ...request.headers, [SHADOW_HEADER]: signature } };
   }
 
