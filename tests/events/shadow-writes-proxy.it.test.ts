@@ -67,8 +67,9 @@ describe("shadowed writes through the proxy: the monolith writes, the service on
     const s = await shadowOf();
     assert.deepEqual([s.compared, s.mismatched, s.errors, s.dropped], [CLIENT_POSTS, 0, 0, 0], JSON.stringify(s.samples));
     // Unkeyed: the service creates its own (rolled-back) order, fresh id, Location and times = noise. Keyed: a replay
-    // of the monolith's very order, an exact match.
-    assert.deepEqual([s.matched, s.noise], [CLIENT_POSTS, CLIENT_POSTS / 2]);
+    // of the monolith's very order — an exact match, or noise when its reservation already moved updatedAt.
+    assert.equal(s.matched, CLIENT_POSTS);
+    assert.ok(s.noise >= CLIENT_POSTS / 2 && s.noise <= CLIENT_POSTS, `noise ${s.noise}`);
     for (const field of ["/id", "/createdAt", "header location"]) assert.ok(s.noiseFields.includes(field), `noise fields: ${s.noiseFields.join(", ")}`);
 
     await eventually(async () => settled(await eventState(q, ids)), "the monolith's orders reserved", 60_000);
