@@ -33,6 +33,12 @@ describe("proxy configuration", () => {
     assert.ok(Object.isFrozen(c) && Object.isFrozen(c.flags));
   });
 
+  it("when SHADOW_SECRET is set, then the shadow stage signs with it; unset, writes are not mirrored; short, refused", () => {
+    assert.equal(loadProxyConfig({}).shadow.secret, undefined);
+    assert.equal(loadProxyConfig({ SHADOW_SECRET: "p".repeat(40) }).shadow.secret, "p".repeat(40));
+    assert.throws(() => loadProxyConfig({ SHADOW_SECRET: "too-short" }), /SHADOW_SECRET must be at least 32 characters/);
+  });
+
   it("when ADMIN_PORT is set, then it is parsed like PORT (0 = any free port; out of range is refused)", () => {
     assert.equal(loadProxyConfig({ ADMIN_PORT: "9100" }).adminPort, 9100);
     assert.equal(loadProxyConfig({ ADMIN_PORT: "0" }).adminPort, 0);

@@ -29,6 +29,14 @@ describe("shadow comparison (monolith's answer vs the service's)", () => {
     assert.deepEqual(c.diffs.map((d) => d.path), ["status", "header content-type"]);
   });
 
+  it("when a created resource's Location differs only in its fresh id, then it is noise; another path is a mismatch", () => {
+    const at = (location: string) => answer({}, 201, { ...JSON_TYPE, location });
+    const fresh = compareResponses(at("/api/orders/0b6c2f1e-8c4d-4f0a-9a57-1d2e3f4a5b6c"), at("/api/orders/7d1e0a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"), none);
+    assert.deepEqual(fresh, { result: "noise", diffs: [], noise: ["header location"] });
+    const elsewhere = compareResponses(at("/api/orders/0b6c2f1e-8c4d-4f0a-9a57-1d2e3f4a5b6c"), at("/api/users/7d1e0a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"), none);
+    assert.equal(elsewhere.result, "mismatch");
+  });
+
   it("when ids and timestamps are fresh on both sides, then they are noise, not a mismatch", () => {
     const m = answer({ id: "0b6c2f1e-8c4d-4f0a-9a57-1d2e3f4a5b6c", createdAt: "2026-12-02T21:00:00.123Z", quantity: 3 });
     const s = answer({ id: "7d1e0a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b", createdAt: "2026-12-02T21:00:01.456Z", quantity: 3 });

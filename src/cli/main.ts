@@ -10,6 +10,7 @@ import { runUntilSignal } from "./lifecycle.js";
 import { runOutbox } from "./outbox.command.js";
 import { runFaults } from "./faults.command.js";
 import { runFlags, runProxyRole } from "./proxy.command.js";
+import { shareRunShadowSecret } from "../platform/http/shadow-signature.js";
 
 const USAGE = `usage: strangler <role> [args]
   all                          proxy :8000 (admin :9000) + monolith :8080 + users :8081 + inventory :8082 + orders :8083 (npm start, docker run)
@@ -35,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
       return serveApp(`service-${name}`, (rt) => startService(rt, name));
     }
     case "all":
+      shareRunShadowSecret(process.env); // before either config is loaded: the proxy signs with what the services verify
       return serveApp("all", async (rt, logger) => {
         const started = await startAll(rt);
         const proxy = await runProxyRole(process.env, logger); // PORT (default 8000) is the proxy's here

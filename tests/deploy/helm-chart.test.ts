@@ -114,8 +114,9 @@ describe("helm chart charts/strangler", () => {
           assert.ok(!names.includes(key), `proxy env has ${key}`);
           assert.ok(!secretRefs(proxy).some((r) => r.key === key), `proxy reads secret key ${key}`);
         }
-        assert.deepEqual(secretRefs(proxy).map((r) => r.key), ["UNLEASH_API_TOKEN", "UNLEASH_ADMIN_TOKEN"]);
+        assert.deepEqual(secretRefs(proxy).map((r) => r.key), ["UNLEASH_API_TOKEN", "UNLEASH_ADMIN_TOKEN", "SHADOW_SECRET"]);
         assert.equal((secretRefs(proxy)[1] as { optional?: boolean }).optional, true, "the guard's admin token is optional");
+        assert.equal((secretRefs(proxy)[2] as { optional?: boolean }).optional, true, "SHADOW_SECRET is optional (none: reads only are mirrored)");
         for (const from of (c.envFrom ?? []) as { secretRef?: unknown; configMapRef?: { name: string } }[]) {
           assert.equal(from.secretRef, undefined, "no envFrom of a whole Secret");
           const cm = ofKind(objs, "ConfigMap").find((m) => m.metadata.name === from.configMapRef?.name);
@@ -123,7 +124,7 @@ describe("helm chart charts/strangler", () => {
           for (const key of ["DATABASE_URL", "JWT_SECRET"]) assert.equal(cm.data?.[key], undefined, `ConfigMap ${cm.metadata.name} carries ${key}`);
         }
         for (const d of appDeployments(objs)) {
-          assert.deepEqual(secretRefs(d).map((r) => r.key).sort(), ["DATABASE_URL", "JWT_SECRET"], d.metadata.name);
+          assert.deepEqual(secretRefs(d).map((r) => r.key).sort(), ["DATABASE_URL", "JWT_SECRET", "SHADOW_SECRET"], d.metadata.name);
           assert.ok(!(container(d).envFrom ?? []).some((e: { secretRef?: unknown }) => e.secretRef), `${d.metadata.name}: no envFrom of a whole Secret`);
         }
       });
@@ -194,6 +195,13 @@ describe("helm chart charts/strangler", () => {
       const [a, b] = [nonHook(), nonHook()];
       assert.ok(ofKind(a, "Secret").length === 1 && ofKind(a, "Deployment").length > 0);
       assert.deepEqual(a, b);
+    });
+
+    it("puts secrets.shadowSecret in the release Secret (SHADOW_SECRET, read by the proxy and every app role); none by default", () => {
+      const release = (objs: ReturnType<typeof helmTemplate>["objects"]) => ofKind(objs, "Secret").find((s) => s.metadata.name === RELEASE);
+      assert.equal(release(helmTemplate().objects)?.data?.SHADOW_SECRET, undefined);
+      const secret = "chart-shadow-secret-chart-shadow-secret-01";
+      assert.equal(Buffer.from(release(helmTemplate({ "secrets.shadowSecret": secret }).objects)?.data?.SHADOW_SECRET ?? "", "base64").toString(), secret);
     });
 
     it("generates JWT_SECRET once, in a pre-install-only hook Secret kept by helm, which every Deployment reads", () => {
@@ -284,6 +292,7 @@ describe("helm chart charts/strangler", () => {
       assert.notEqual(r.status, 0, `helm template ${args.join(" ")} should fail`);
       assert.match(r.stderr, pattern);
     };
+    it("rejects a SHADOW_SECRET shorter than 32 characters", () => rejects(["--set", "secrets.shadowSecret=short"], /shadowSecret/));
     it("rejects a top-level typo", () => rejects(["--set", "isito.enabled=true"], /additional properties 'isito' not allowed/));
     it("rejects a typo inside a component", () => rejects(["--set", "users.enabeld=false"], /additional properties 'enabeld' not allowed/));
     it("rejects wrong types", () => {

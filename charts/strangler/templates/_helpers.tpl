@@ -168,6 +168,10 @@ checksum/secret: {{ (.Values.secrets.existingSecret | default (include (print .T
   valueFrom:
     secretKeyRef: { name: {{ include "strangler.generatedJwtSecretName" $root | default $secret }}, key: JWT_SECRET }
 {{- end }}
+{{- /* Both sides of shadowed writes: the proxy signs with it, the services verify (optional: none = reads only). */}}
+- name: SHADOW_SECRET
+  valueFrom:
+    secretKeyRef: { name: {{ $secret }}, key: SHADOW_SECRET, optional: true }
 {{- end }}
 
 {{/* migration.mode=initContainer: wait until DATABASE_URL's host accepts TCP (node, from the app image: no extra

@@ -96,6 +96,8 @@ export interface ShadowLimits {
   readonly bodyMaxBytes: number;
   readonly timeoutMs: number;
   readonly samples: number;
+  /** SHADOW_SECRET: signs mirrored writes (X-Strangler-Shadow) so the service runs them dry; none = reads only. */
+  readonly secret?: string;
 }
 
 const url = Joi.string().uri({ scheme: ["http", "https"] });
@@ -149,6 +151,7 @@ const schema = Joi.object({
   SHADOW_CONCURRENCY: Joi.number().integer().min(1).max(1_000).default(8),
   SHADOW_BODY_MAX_BYTES: Joi.number().integer().min(0).max(16 * 1024 * 1024).default(256 * 1024),
   SHADOW_TIMEOUT_MS: ms(10).max(600_000).default(5_000),
+  SHADOW_SECRET: Joi.string().min(32).messages({ "string.min": "SHADOW_SECRET must be at least 32 characters" }),
   SHADOW_SAMPLES: Joi.number().integer().min(0).max(1_000).default(20),
   STICKY_COOKIE_NAME: Joi.string().pattern(/^[\w-]{1,64}$/).default("strangler_sid"),
   STICKY_COOKIE_SECURE: Joi.boolean().truthy("1").falsy("0").default(false),
@@ -218,7 +221,7 @@ function toProxyConfig(v: EnvValues): ProxyConfig {
     bodyTimeoutMs: v.BODY_TIMEOUT_MS,
     identityCacheMaxBytes: v.IDENTITY_CACHE_MAX_BYTES,
     cookie: { name: v.STICKY_COOKIE_NAME, secure: v.STICKY_COOKIE_SECURE, maxAgeS: v.STICKY_COOKIE_MAX_AGE_S },
-    shadow: { queueMax: v.SHADOW_QUEUE_MAX, concurrency: v.SHADOW_CONCURRENCY, bodyMaxBytes: v.SHADOW_BODY_MAX_BYTES, timeoutMs: v.SHADOW_TIMEOUT_MS, samples: v.SHADOW_SAMPLES },
+    shadow: { queueMax: v.SHADOW_QUEUE_MAX, concurrency: v.SHADOW_CONCURRENCY, bodyMaxBytes: v.SHADOW_BODY_MAX_BYTES, timeoutMs: v.SHADOW_TIMEOUT_MS, samples: v.SHADOW_SAMPLES, secret: v.SHADOW_SECRET },
   };
 }
 

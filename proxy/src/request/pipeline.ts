@@ -4,6 +4,7 @@ import type { Fallback } from "../fallback/fallback.js";
 import type { ProxyMetrics } from "../observability/proxy-metrics.js";
 import { identityOf, newSessionId, stickyCookie } from "../routing/identity.js";
 import { absoluteFormAuthority, normalizeTarget } from "../routing/request-target.js";
+import { SHADOW_HEADER } from "../../../src/platform/http/shadow-signature.js";
 import { EXTRACTED_HEADER } from "../routing/extracted-hint.js";
 import { isReservedPath, type CompiledRoute, type RouteMatcher } from "../routing/route-table.js";
 import type { SubjectCache } from "../routing/subject-cache.js";
@@ -42,22 +43,25 @@ const VALID_REQUEST_ID = /^[\w.:-]{1,128}$/;
 /**
  * One proxied request, top to bottom. Each stage is a function below, in the order it runs:
  *
- *   route → identify → decide → (receive) → admit → forward → (fallback) → observe → (shadow)
+ *   strip → route → identify → decide → (receive) → admit → forward → (fallback) → observe → (shadow)
  *
+ * - strip:    a client's X-Strangler-Shadow is removed before anything else, on every path: only the shadow stage
+ *             signs one, and a service runs a valid one dry — a client must never be able to ask for that.
  * - route:    the target in its one normalised form (routing/request-target.ts; 400 when it has none), which is
  *             what is forwarded, and which route's prefix it falls under (none: the monolith answers, unlisted).
  * - identify: the request id, and the sticky identity (JWT sub or the proxy's cookie, minted if new).
  * - decide:   the route's flag for that identity, and the service's breaker → which upstream answers; the
  *             upstream is told which modules are extracted for that identity (X-Strangler-Extracted).
  * - receive:  only with a body: read it (whole, or its first BODY_BUFFER_BYTES) before taking a slot, within
- *             BODY_TIMEOUT_MS, else 408 (request/body-receive.ts); a service-bound body is kept for a replay.
+ *             BODY_TIMEOUT_MS, else 408 (request/body-receive.ts); a service-bound body is kept for a replay, a
+ *             shadowed write's for its mirror.
  * - admit:    a concurrency slot on that upstream, or the overload answer (fallback/fallback.ts).
  * - forward:  send it through http-proxy-middleware (upstream/upstream.ts): the body from memory when it was
  *             read whole, else streamed.
  * - fallback: only on failure, from the upstream's hooks: replay on the monolith when safe, else the error.
  * - observe:  when the response closes, the upstream frees its slot and the request is recorded (also in the
  *             route guard's window, guard/route-guard.ts, which answers decide's flag question "monolith" once tripped).
- * - shadow:   then, for a read the monolith answered in the route's shadow percentage (marked in decide, its answer
+ * - shadow:   then, for a read (or, with SHADOW_SECRET, a write) the monolith answered in the route's shadow percentage (marked in decide, its answer
  *             kept in the relay hook), a mirror to the service is queued and compared (shadow/shadow-stage.ts).
  *
  * No body parsing, no per-request logging, no per-request closures on the hot path.
@@ -138,6 +142,7 @@ export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: P
   }
 
   function handle(req: ProxyRequest, res: ProxyResponse): void {
+    if (req.headers[SHADOW_HEADER] !== undefined) delete req.headers[SHADOW_HEADER]; // strip: never a client's own
     const target = req.url ?? "/";
     const url = normalizeTarget(target);
     if (url === undefined) return rejectTarget(req, res);
@@ -149,7 +154,7 @@ export function createPipeline(ctx: PipelineContext): (req: ProxyRequest, res: P
     res.on("close", onClose); // once per response object: no need for once()'s wrapper
     if (hasBody(req)) {
       req.upstream = upstream; // decided; its slot is taken once the body is in (bodyReady)
-      return receive(req, res, upstream === monolith ? 0 : ctx.replayBodyMaxBytes);
+      return receive(req, res, upstream === monolith && req.shadow === undefined ? 0 : ctx.replayBodyMaxBytes);
     }
     if (admit(req, res, upstream)) forward(req, res, upstream);
   }

@@ -63,7 +63,8 @@ export async function startProxyServer(config: ProxyConfig, table: RouteTableDef
   const shadowStats = new ShadowStats(routes.length, config.shadow.samples, metrics.registry);
   const mirrors = createMirrorClient(config.shadow);
   const isOn = (flag: string) => ((s) => s.exists && s.enabled)(flags.summary(flag));
-  const shadow = createShadowStage({ routes, monolithUrl: monolith.url, toShadow: toService, isOn, client: mirrors, stats: shadowStats, limits: config.shadow });
+  const shadow = createShadowStage({ routes, monolithUrl: monolith.url, toShadow: toService, isOn, client: mirrors, stats: shadowStats, limits: config.shadow, secret: config.shadow.secret });
+  if (config.shadow.secret === undefined) logger.info("SHADOW_SECRET not set: shadow traffic mirrors reads only (an unsigned write would run for real on the service)");
   for (const event of [UnleashEvents.Ready, UnleashEvents.Changed]) flags.unleash.on(event, shadow.refresh);
   let closing: Promise<void> | undefined;
   const sources = { routes, monolith, services, flags, traffic, unlistedIndex, startedAt, guard, shadow: shadowStats, closing: () => draining };

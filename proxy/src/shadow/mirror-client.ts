@@ -9,10 +9,12 @@ export interface MirrorRequest {
   /** Path and query, normalised as the client's request was forwarded. */
   readonly url: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** A mirrored write's whole body (as the client sent it); reads have none. */
+  readonly body?: Buffer;
 }
 
 /**
- * Sends a copy of a read to `base` (the extracted service, or the monolith again) on agents of its own — never
+ * Sends a copy of a request (a read, or a signed write with its body) to `base` (the extracted service, or the monolith again) on agents of its own — never
  * the upstreams' slots, breakers or sockets — and keeps its answer up to `bodyMax` bytes, within `timeoutMs`.
  */
 export function createMirrorClient(limits: { readonly concurrency: number; readonly bodyMaxBytes: number; readonly timeoutMs: number }) {
@@ -27,6 +29,9 @@ export function createMirrorClient(limits: { readonly concurrency: number; reado
     headers["x-forwarded-host"] ??= headers.host;
     delete headers.host;
     delete headers["accept-encoding"]; // bodies compared as sent, never compressed
+    delete headers["transfer-encoding"];
+    delete headers.expect;
+    if (mirror.body !== undefined) headers["content-length"] = String(mirror.body.length);
     const lib = target.protocol === "https:" ? https : http;
     return new Promise((resolve, reject) => {
       const req = lib.request(target, { method: mirror.method, headers, agent: agents[target.protocol as "http:"], timeout: limits.timeoutMs });
@@ -39,7 +44,7 @@ export function createMirrorClient(limits: { readonly concurrency: number; reado
         res.on("end", () => (clearTimeout(deadline), resolve(capture.result())));
         res.on("error", (e) => (clearTimeout(deadline), reject(e)));
       });
-      req.end();
+      req.end(mirror.body);
     });
   }
   return {

@@ -4,5 +4,11 @@
  */
 export const shadowFlagOf = (routeFlag: string): string => `${routeFlag}.shadow`;
 
-/** Only reads are mirrored: a write sent to a service as a shadow would run for real (no dry-run mode yet). */
-export const isShadowable = (method: string | undefined): boolean => method === "GET" || method === "HEAD";
+/** Reads are always mirrored. */
+export const isRead = (method: string | undefined): boolean => method === "GET" || method === "HEAD";
+
+/**
+ * Writes are mirrored only when they can be signed (SHADOW_SECRET): a signed write runs dry on the service (one
+ * rolled-back transaction); an unsigned one would run for real. DELETE is never mirrored (no dry run promised for it).
+ */
+export const isMirroredWrite = (method: string | undefined): boolean => method === "POST" || method === "PUT" || method === "PATCH";

@@ -21,6 +21,11 @@ export interface AppConfig {
   readonly shutdownDrainMs: number;
   readonly jwt: { readonly secret?: string; readonly jwksUrl?: string; readonly issuer: string; readonly audience?: string };
   readonly services: { readonly usersUrl?: string; readonly inventoryUrl?: string; readonly timeoutMs: number };
+  /**
+   * Shadowed writes (issue 14): the secret the proxy signs them with (none: every shadow is refused), how many run
+   * dry at once (each holds a pooled connection), and how long one dry run's transaction may stay open.
+   */
+  readonly shadow: { readonly secret?: string; readonly maxInFlight: number; readonly timeoutMs: number };
   readonly kafka: {
     readonly brokers?: string[];
     readonly clientId: string;
@@ -65,6 +70,9 @@ const schema = Joi.object({
   USERS_SERVICE_URL: Joi.string().uri({ scheme: ["http", "https"] }),
   INVENTORY_SERVICE_URL: Joi.string().uri({ scheme: ["http", "https"] }),
   SERVICE_TIMEOUT_MS: Joi.number().integer().min(10).default(2_000),
+  SHADOW_SECRET: Joi.string().min(32).messages({ "string.min": "SHADOW_SECRET must be at least 32 characters" }),
+  SHADOW_DRY_RUN_MAX: Joi.number().integer().min(1).max(200),
+  SHADOW_DRY_RUN_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(10_000),
   KAFKA_BROKERS: Joi.string().pattern(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/).message("KAFKA_BROKERS must be host:port[,host:port…]"),
   KAFKA_CLIENT_ID: Joi.string().default("strangler"),
   KAFKA_TOPIC_PARTITIONS: Joi.number().integer().min(1).default(3),
@@ -115,6 +123,8 @@ function toAppConfig(v: EnvValues): AppConfig {
     shutdownDrainMs: v.SHUTDOWN_DRAIN_MS,
     jwt: { secret: v.JWT_SECRET, jwksUrl: v.JWT_JWKS_URL, issuer: v.JWT_ISSUER, audience: v.JWT_AUDIENCE },
     services: { usersUrl: v.USERS_SERVICE_URL, inventoryUrl: v.INVENTORY_SERVICE_URL, timeoutMs: v.SERVICE_TIMEOUT_MS },
+    // By default half the pool: real requests always keep the other half.
+    shadow: { secret: v.SHADOW_SECRET, maxInFlight: v.SHADOW_DRY_RUN_MAX ?? Math.max(1, Math.floor(v.DB_POOL_SIZE / 2)), timeoutMs: v.SHADOW_DRY_RUN_TIMEOUT_MS },
     kafka: {
       brokers: v.KAFKA_BROKERS?.split(","),
       clientId: v.KAFKA_CLIENT_ID,

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../logger/logger.js";
+import { dryRunAware, runDry, type DryRunLimits } from "./dry-run.js";
 
 export type { PrismaClient } from "../../generated/prisma/client.js";
 export { Prisma } from "../../generated/prisma/client.js";
@@ -11,7 +12,10 @@ export { Prisma } from "../../generated/prisma/client.js";
 /** The database every module of a process shares (each module touches only its own schema). */
 export interface Database {
   readonly kind: "postgres" | "embedded";
+  /** What every repository uses: inside a dry run (dry-run.ts) its calls go to the dry run's transaction. */
   readonly prisma: PrismaClient;
+  /** Runs `work` with every query of this database in one transaction that is rolled back (a shadowed write). */
+  dryRun<T>(limits: DryRunLimits, work: () => Promise<T>): Promise<T>;
   /** Readiness probe: resolves when a trivial query succeeds (the health router bounds it in time). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -54,8 +58,9 @@ function openPostgres(url: string, poolSize: number, logger: Logger): Database {
     { connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 },
     { onPoolError: onError, onConnectionError: onError },
   );
-  const prisma = new PrismaClient({ adapter });
-  return { kind: "postgres", prisma, ping: pingOf(prisma), close: () => prisma.$disconnect() };
+  const client = new PrismaClient({ adapter });
+  const prisma = dryRunAware(client);
+  return { kind: "postgres", prisma, dryRun: (limits, work) => runDry(client, limits, work), ping: pingOf(prisma), close: () => client.$disconnect() };
 }
 
 async function openEmbedded(options: DatabaseOptions): Promise<Database> {

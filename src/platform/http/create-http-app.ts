@@ -1,5 +1,6 @@
 import express, { type RequestHandler, type Router } from "express";
 import { requestIdMiddleware } from "./request-id.js";
+import { hashShadowBody } from "./shadow-dry-run.js";
 import { jsonBodiesOnly, methodNotAllowedHandler, optionsHandler } from "./request-guards.js";
 import { createErrorHandler, notFoundHandler } from "../errors/error-handler.js";
 import type { Logger } from "../logger/logger.js";
@@ -11,13 +12,15 @@ export interface HttpAppOptions {
   routers: Router[];
   /** Runs right after the request id, before everything else (an extracted service's fault injection). */
   first?: RequestHandler;
+  /** Runs right after body parsing, before the routers: the dry-run stage for shadowed writes (shadow-dry-run.ts). */
+  shadow?: RequestHandler;
 }
 
 /**
  * The Express app every role uses: request id, access log, JSON-only bodies (415 otherwise) with a size limit,
- * routers, 405 for a known path with another method, 404 and the central error handler.
+ * the shadow dry-run stage, routers, 405 for a known path with another method, 404 and the central error handler.
  */
-export function createHttpApp({ logger, bodyLimit, routers, first }: HttpAppOptions): express.Express {
+export function createHttpApp({ logger, bodyLimit, routers, first, shadow }: HttpAppOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
@@ -33,7 +36,8 @@ export function createHttpApp({ logger, bodyLimit, routers, first }: HttpAppOpti
     next();
   });
   app.use(jsonBodiesOnly);
-  app.use(express.json({ limit: bodyLimit, strict: true }));
+  app.use(express.json({ limit: bodyLimit, strict: true, verify: hashShadowBody }));
+  if (shadow) app.use(shadow);
   app.use(optionsHandler(routers));
   for (const router of routers) app.use(router);
   app.use(methodNotAllowedHandler(routers));

@@ -9,6 +9,7 @@ import { createOutboxDrain } from "./outbox-drain.js";
 import { outboxParkedRows } from "./outbox-metrics.js";
 import { outboxTable, type ModuleSchema } from "./outbox.js";
 import { createRetentionJob } from "./retention.js";
+import { inDryRun } from "../db/dry-run.js";
 
 /** The relay's settings (config.outbox). */
 export interface OutboxSettings {
@@ -107,8 +108,9 @@ export function createOutboxRelay(o: OutboxRelayOptions) {
       loop = run();
       retention.start();
     },
-    /** Called after a transaction that wrote outbox rows committed. */
+    /** Called after a transaction that wrote outbox rows committed. A dry run's never commit: nothing to wake for. */
     nudge() {
+      if (inDryRun()) return;
       pending = true;
       if (failures === 0) wake?.();
     },

@@ -110,7 +110,7 @@ async function shadow(routes: readonly RouteDefinition[], store: FlagStore, rest
   }
   const percent = parsePercent(rest[1]!);
   await store.setRollout(flag, percent, `Strangler shadow: share of ${route.module} reads (${route.prefix}) mirrored to the extracted service and compared`);
-  io.out(`${route.module}: ${flag} on at ${percent}% in ${store.where}; GET/HEAD answered by the monolith are mirrored to the service and compared`);
+  io.out(`${route.module}: ${flag} on at ${percent}% in ${store.where}; requests the monolith answers are mirrored to the service and compared (GET/HEAD; POST/PUT/PATCH too, run dry, where the proxy has SHADOW_SECRET)`);
   return EXIT_OK;
 }
 
