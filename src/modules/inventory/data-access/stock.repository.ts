@@ -25,6 +25,20 @@ const transactionOn = (tx: Prisma.TransactionClient): StockTransaction => ({
       ON CONFLICT (order_id) DO NOTHING`;
     return claimed > 0;
   },
+  async claimReservations(claims) {
+    // The batch form of claimReservation: one multi-row inbox insert, and reservations only for the new events.
+    const rows = await tx.$queryRaw<{ order_id: string }[]>`
+      WITH input AS (
+        SELECT * FROM unnest(${claims.map((c) => c.event.eventId)}::uuid[], ${claims.map((c) => c.event.type)}::text[],
+                             ${claims.map((c) => c.orderId)}::uuid[], ${claims.map((c) => JSON.stringify(c.items))}::jsonb[]) AS t(event_id, type, order_id, items)),
+      seen AS (
+        INSERT INTO inventory.inbox (event_id, type) SELECT event_id, type FROM input
+        ON CONFLICT (event_id) DO NOTHING RETURNING event_id)
+      INSERT INTO inventory.reservations (order_id, items, status)
+      SELECT input.order_id, input.items, 'Reserved' FROM input JOIN seen USING (event_id)
+      ON CONFLICT (order_id) DO NOTHING RETURNING order_id::text`;
+    return new Set(rows.map((r) => r.order_id));
+  },
   recordInbox: (event) => recordInbox(tx, "inventory", event),
   async lockStock(productIds) {
     // Lock the rows in a fixed order so concurrent reservations cannot deadlock.
@@ -44,10 +58,23 @@ const transactionOn = (tx: Prisma.TransactionClient): StockTransaction => ({
     if (opts?.clearItems) await tx.$executeRaw`UPDATE inventory.reservations SET status = 'Released', items = '[]'::jsonb WHERE order_id = ${orderId}::uuid`;
     else await tx.$executeRaw`UPDATE inventory.reservations SET status = 'Released' WHERE order_id = ${orderId}::uuid`;
   },
+  async rejectReservations(orderIds) {
+    await tx.$executeRaw`UPDATE inventory.reservations SET status = 'Released', items = '[]'::jsonb WHERE order_id = ANY(${orderIds}::uuid[])`;
+  },
   async recordEarlyRelease(orderId) {
     await tx.$executeRaw`INSERT INTO inventory.reservations (order_id, items, status) VALUES (${orderId}::uuid, '[]'::jsonb, 'Released')`;
   },
   writeEvent: (orderId, event) => writeOutbox(tx, "inventory", event.type, orderId, event),
+  async writeEvents(events) {
+    // ORDER BY ordinality: the outbox ids (the relay's publish order) follow the order decided in the batch.
+    await tx.$executeRaw`
+      INSERT INTO inventory.outbox (event_id, topic, key, envelope)
+      SELECT t.event_id, t.topic, t.key, t.envelope
+      FROM unnest(${events.map((e) => e.event.eventId)}::uuid[], ${events.map((e) => e.event.type)}::text[],
+                  ${events.map((e) => e.orderId)}::text[], ${events.map((e) => JSON.stringify(e.event))}::jsonb[])
+           WITH ORDINALITY AS t(event_id, topic, key, envelope, n)
+      ORDER BY t.n`;
+  },
 });
 
 export function createStockRepository(db: Database): StockStore {

@@ -5,6 +5,27 @@ import type { StockItem, StockStore } from "./stock.store.js";
 
 export type ReservationOutcome = "reserved" | "rejected" | "duplicate";
 
+type OrderPlaced = EventEnvelope<{ orderId: string; items: StockItem[] }>;
+
+/** Sums quantities per product (a multi-row UPDATE applies one row per product). */
+function perProduct(items: StockItem[]): StockItem[] {
+  const sums = new Map<string, number>();
+  for (const { productId, quantity } of items) sums.set(productId, (sums.get(productId) ?? 0) + quantity);
+  return [...sums].map(([productId, quantity]) => ({ productId, quantity }));
+}
+
+/** The first event of each eventId and of each orderId; later ones are duplicates (index → kept). */
+function firstOccurrences(events: OrderPlaced[]): boolean[] {
+  const eventIds = new Set<string>();
+  const orderIds = new Set<string>();
+  return events.map(({ eventId, payload: { orderId } }) => {
+    if (eventIds.has(eventId) || orderIds.has(orderId)) return false;
+    eventIds.add(eventId);
+    orderIds.add(orderId);
+    return true;
+  });
+}
+
 /** Inventory's side of an order: reserve its stock when placed, give it back when cancelled. */
 export function createStockReservations(deps: { repo: StockStore }) {
   return {
@@ -27,6 +48,50 @@ export function createStockReservations(deps: { repo: StockStore }) {
         const payload: StockReservedPayload = { orderId, items };
         await tx.writeEvent(orderId, createEnvelope(STOCK_RESERVED, payload, event.eventId));
         return "reserved";
+      }),
+
+    /**
+     * `reserveForOrder` for a batch, set-based in ONE transaction: one inbox + reservation claim for all, the stock
+     * rows locked once (by product id), each order decided in the batch's order (= partition order) against what the
+     * orders before it left, all or nothing per order; then one stock update, one release of the rejected claims and
+     * one outbox insert. Outcomes in the events' order. A failure rolls back the whole batch (nothing half-done).
+     */
+    reserveBatch: (events: OrderPlaced[]): Promise<ReservationOutcome[]> =>
+      deps.repo.transaction(async (tx) => {
+        const kept = firstOccurrences(events);
+        const candidates = events.filter((_, i) => kept[i]);
+        const claimed = candidates.length
+          ? await tx.claimReservations(candidates.map((e) => ({ event: e, orderId: e.payload.orderId, items: e.payload.items })))
+          : new Set<string>();
+        const claimedEvents = candidates.filter((e) => claimed.has(e.payload.orderId));
+        const productIds = [...new Set(claimedEvents.flatMap((e) => e.payload.items.map((i) => i.productId)))];
+        const available = productIds.length ? await tx.lockStock(productIds) : new Map<string, number>();
+
+        const outcomeOf = new Map<OrderPlaced, ReservationOutcome>();
+        const taken: StockItem[] = [];
+        const rejected: string[] = [];
+        const written: { orderId: string; event: EventEnvelope }[] = [];
+        const answer = (cause: OrderPlaced, type: string, payload: StockReservedPayload | StockRejectedPayload) =>
+          // correlationId set explicitly: a batch has no single request context to take it from.
+          written.push({ orderId: cause.payload.orderId, event: { ...createEnvelope(type, payload, cause.eventId), correlationId: cause.correlationId } });
+        for (const event of claimedEvents) {
+          const { orderId, items } = event.payload;
+          const shortages = findShortages(perProduct(items), available);
+          if (shortages.length) {
+            rejected.push(orderId);
+            answer(event, STOCK_REJECTED, { orderId, reason: "insufficient stock", shortages });
+            outcomeOf.set(event, "rejected");
+            continue;
+          }
+          for (const { productId, quantity } of items) available.set(productId, available.get(productId)! - quantity);
+          taken.push(...items);
+          answer(event, STOCK_RESERVED, { orderId, items });
+          outcomeOf.set(event, "reserved");
+        }
+        if (taken.length) await tx.takeStock(perProduct(taken));
+        if (rejected.length) await tx.rejectReservations(rejected);
+        if (written.length) await tx.writeEvents(written);
+        return events.map((e) => outcomeOf.get(e) ?? "duplicate");
       }),
 
     /** Gives a cancelled order's reserved stock back (once); remembers a cancel that arrives before the placement. */

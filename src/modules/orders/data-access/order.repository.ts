@@ -130,5 +130,21 @@ export function createOrderRepository(db: Database): OrderStore {
         UPDATE orders.orders SET stock_status = 'Reserved', updated_at = now()
         WHERE id = ${orderId}::uuid AND stock_status = 'Pending' AND EXISTS (SELECT 1 FROM seen)`;
     },
+    /**
+     * The batch form: one multi-row inbox insert, and one UPDATE … FROM over the events that were new. Same rule as
+     * above: only a Pending stock status becomes Reserved (a cancelled order stays Released).
+     */
+    async markStockReservedMany(results): Promise<void> {
+      await prisma.$executeRaw`
+        WITH input AS (
+          SELECT * FROM unnest(${results.map((r) => r.event.eventId)}::uuid[], ${results.map((r) => r.event.type)}::text[],
+                               ${results.map((r) => r.orderId)}::uuid[]) AS t(event_id, type, order_id)),
+        seen AS (
+          INSERT INTO orders.inbox (event_id, type) SELECT DISTINCT ON (event_id) event_id, type FROM input
+          ON CONFLICT (event_id) DO NOTHING RETURNING event_id)
+        UPDATE orders.orders o SET stock_status = 'Reserved', updated_at = now()
+        FROM input JOIN seen USING (event_id)
+        WHERE o.id = input.order_id AND o.stock_status = 'Pending'`;
+    },
   };
 }

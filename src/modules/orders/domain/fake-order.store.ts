@@ -54,6 +54,9 @@ export function createFakeOrderStore(seed: OrderDto[] = []) {
       const o = orders.get(orderId);
       if (recordInbox(event) && o?.stockStatus === "Pending") Object.assign(o, { stockStatus: "Reserved", updatedAt: new Date().toISOString() });
     },
+    async markStockReservedMany(results) {
+      for (const { event, orderId } of results) await store.markStockReserved(event, orderId);
+    },
     async onceInTransaction(event, work) {
       if (!recordInbox(event)) return false;
       await work(tx);

@@ -43,6 +43,8 @@ export interface OrderStore {
   transition(change: OrderTransition): Promise<boolean>;
   /** Records `event` in the inbox and marks a Pending order's stock Reserved, atomically; a duplicate changes nothing. */
   markStockReserved(event: EventEnvelope, orderId: string): Promise<void>;
+  /** `markStockReserved` for a batch, in one statement (one multi-row inbox insert, one update): atomic for all. */
+  markStockReservedMany(results: { event: EventEnvelope; orderId: string }[]): Promise<void>;
   /** Runs `work` in one transaction after recording `event` in the inbox; false (and `work` skipped) for a duplicate. */
   onceInTransaction(event: EventEnvelope, work: (tx: OrderTransaction) => Promise<void>): Promise<boolean>;
 }

@@ -11,6 +11,9 @@ export const rejectionReason = (p: StockRejectedPayload) =>
 export function createStockResults(deps: { repo: OrderStore; onCommitted: () => void }) {
   return {
     stockReserved: (event: EventEnvelope<StockReservedPayload>): Promise<void> => deps.repo.markStockReserved(event, event.payload.orderId),
+    /** A batch of stock-reserved in one statement (same rules as `stockReserved`; duplicates change nothing). */
+    stockReservedBatch: (events: EventEnvelope<StockReservedPayload>[]): Promise<void> =>
+      deps.repo.markStockReservedMany(events.map((event) => ({ event, orderId: event.payload.orderId }))),
 
     /**
      * Cancels a Created order whose stock was rejected, with order-cancelled caused by `event`; an order already

@@ -9,6 +9,7 @@ export function createStockEventHandlers(deps: { stockResults: StockResults; log
     [STOCK_RESERVED]: {
       payload: stockReservedSchema,
       handle: (event) => deps.stockResults.stockReserved(event),
+      handleBatch: (events) => deps.stockResults.stockReservedBatch(events),
     },
     [STOCK_REJECTED]: {
       payload: stockRejectedSchema,
