@@ -60,38 +60,40 @@ export function createStockReservations(deps: { repo: StockStore }) {
       deps.repo.transaction(async (tx) => {
         const kept = firstOccurrences(events);
         const candidates = events.filter((_, i) => kept[i]);
+        const outcomes: ReservationOutcome[] = events.map(() => "duplicate"); // by index: a redelivered event may be the same object
         const claimed = candidates.length
           ? await tx.claimReservations(candidates.map((e) => ({ event: e, orderId: e.payload.orderId, items: e.payload.items })))
           : new Set<string>();
-        const claimedEvents = candidates.filter((e) => claimed.has(e.payload.orderId));
+        const claimedAt = events.flatMap((e, i) => (kept[i] && claimed.has(e.payload.orderId) ? [i] : []));
+        const claimedEvents = claimedAt.map((i) => events[i]!);
         const productIds = [...new Set(claimedEvents.flatMap((e) => e.payload.items.map((i) => i.productId)))];
         const available = productIds.length ? await tx.lockStock(productIds) : new Map<string, number>();
 
-        const outcomeOf = new Map<OrderPlaced, ReservationOutcome>();
         const taken: StockItem[] = [];
         const rejected: string[] = [];
         const written: { orderId: string; event: EventEnvelope }[] = [];
         const answer = (cause: OrderPlaced, type: string, payload: StockReservedPayload | StockRejectedPayload) =>
           // correlationId set explicitly: a batch has no single request context to take it from.
           written.push({ orderId: cause.payload.orderId, event: { ...createEnvelope(type, payload, cause.eventId), correlationId: cause.correlationId } });
-        for (const event of claimedEvents) {
+        for (const i of claimedAt) {
+          const event = events[i]!;
           const { orderId, items } = event.payload;
           const shortages = findShortages(perProduct(items), available);
           if (shortages.length) {
             rejected.push(orderId);
             answer(event, STOCK_REJECTED, { orderId, reason: "insufficient stock", shortages });
-            outcomeOf.set(event, "rejected");
+            outcomes[i] = "rejected";
             continue;
           }
           for (const { productId, quantity } of items) available.set(productId, available.get(productId)! - quantity);
           taken.push(...items);
           answer(event, STOCK_RESERVED, { orderId, items });
-          outcomeOf.set(event, "reserved");
+          outcomes[i] = "reserved";
         }
         if (taken.length) await tx.takeStock(perProduct(taken));
         if (rejected.length) await tx.rejectReservations(rejected);
         if (written.length) await tx.writeEvents(written);
-        return events.map((e) => outcomeOf.get(e) ?? "duplicate");
+        return outcomes;
       }),
 
     /** Gives a cancelled order's reserved stock back (once); remembers a cancel that arrives before the placement. */
