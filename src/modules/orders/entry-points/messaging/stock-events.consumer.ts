@@ -17,6 +17,9 @@ export function createStockEventHandlers(deps: { stockResults: StockResults; log
         const reason = await deps.stockResults.stockRejected(event);
         if (reason !== undefined) deps.logger.info("order cancelled: stock rejected", { orderId: event.payload.orderId, reason });
       },
+      async handleBatch(events) {
+        for (const { orderId, reason } of await deps.stockResults.stockRejectedBatch(events)) deps.logger.info("order cancelled: stock rejected", { orderId, reason });
+      },
     },
   };
 }
