@@ -26,18 +26,24 @@ const transactionOn = (tx: Prisma.TransactionClient): StockTransaction => ({
     return claimed > 0;
   },
   async claimReservations(claims) {
-    // The batch form of claimReservation: one multi-row inbox insert, and reservations only for the new events.
-    const rows = await tx.$queryRaw<{ order_id: string }[]>`
+    // The batch form of claimReservation: one multi-row inbox insert; of the new events, the first per order (batch
+    // order) claims its reservation unless the order has one. Answers the eventIds that claimed.
+    const rows = await tx.$queryRaw<{ event_id: string }[]>`
       WITH input AS (
         SELECT * FROM unnest(${claims.map((c) => c.event.eventId)}::uuid[], ${claims.map((c) => c.event.type)}::text[],
-                             ${claims.map((c) => c.orderId)}::uuid[], ${claims.map((c) => JSON.stringify(c.items))}::jsonb[]) AS t(event_id, type, order_id, items)),
+                             ${claims.map((c) => c.orderId)}::uuid[], ${claims.map((c) => JSON.stringify(c.items))}::jsonb[])
+               WITH ORDINALITY AS t(event_id, type, order_id, items, n)),
       seen AS (
         INSERT INTO inventory.inbox (event_id, type) SELECT event_id, type FROM input
-        ON CONFLICT (event_id) DO NOTHING RETURNING event_id)
-      INSERT INTO inventory.reservations (order_id, items, status)
-      SELECT input.order_id, input.items, 'Reserved' FROM input JOIN seen USING (event_id)
-      ON CONFLICT (order_id) DO NOTHING RETURNING order_id::text`;
-    return new Set(rows.map((r) => r.order_id));
+        ON CONFLICT (event_id) DO NOTHING RETURNING event_id),
+      first_new AS (
+        SELECT DISTINCT ON (input.order_id) input.event_id, input.order_id, input.items
+        FROM input JOIN seen USING (event_id) ORDER BY input.order_id, input.n),
+      claimed AS (
+        INSERT INTO inventory.reservations (order_id, items, status) SELECT order_id, items, 'Reserved' FROM first_new
+        ON CONFLICT (order_id) DO NOTHING RETURNING order_id)
+      SELECT first_new.event_id::text FROM first_new JOIN claimed USING (order_id)`;
+    return new Set(rows.map((r) => r.event_id));
   },
   recordInbox: (event) => recordInbox(tx, "inventory", event),
   async lockStock(productIds) {

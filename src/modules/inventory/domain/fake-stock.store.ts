@@ -26,7 +26,7 @@ export function createFakeStockStore(seed: Record<string, number> = {}) {
     },
     async claimReservations(claims) {
       const claimed = new Set<string>();
-      for (const { event, orderId, items } of claims) if (await tx.claimReservation(event, orderId, items)) claimed.add(orderId);
+      for (const { event, orderId, items } of claims) if (await tx.claimReservation(event, orderId, items)) claimed.add(event.eventId);
       return claimed;
     },
     recordInbox: async (event) => !inbox.has(event.eventId) && !!inbox.add(event.eventId),

@@ -14,16 +14,10 @@ function perProduct(items: StockItem[]): StockItem[] {
   return [...sums].map(([productId, quantity]) => ({ productId, quantity }));
 }
 
-/** The first event of each eventId and of each orderId; later ones are duplicates (index → kept). */
+/** Which events are the first of their eventId (a later copy in the same batch is a duplicate). */
 function firstOccurrences(events: OrderPlaced[]): boolean[] {
   const eventIds = new Set<string>();
-  const orderIds = new Set<string>();
-  return events.map(({ eventId, payload: { orderId } }) => {
-    if (eventIds.has(eventId) || orderIds.has(orderId)) return false;
-    eventIds.add(eventId);
-    orderIds.add(orderId);
-    return true;
-  });
+  return events.map(({ eventId }) => !eventIds.has(eventId) && !!eventIds.add(eventId));
 }
 
 /** Inventory's side of an order: reserve its stock when placed, give it back when cancelled. */
@@ -55,6 +49,7 @@ export function createStockReservations(deps: { repo: StockStore }) {
      * rows locked once (by product id), each order decided in the batch's order (= partition order) against what the
      * orders before it left, all or nothing per order; then one stock update, one release of the rejected claims and
      * one outbox insert. Outcomes in the events' order. A failure rolls back the whole batch (nothing half-done).
+     * Every new eventId is recorded in the inbox; a second placement of an order (new eventId) is a duplicate.
      */
     reserveBatch: (events: OrderPlaced[]): Promise<ReservationOutcome[]> =>
       deps.repo.transaction(async (tx) => {
@@ -64,7 +59,7 @@ export function createStockReservations(deps: { repo: StockStore }) {
         const claimed = candidates.length
           ? await tx.claimReservations(candidates.map((e) => ({ event: e, orderId: e.payload.orderId, items: e.payload.items })))
           : new Set<string>();
-        const claimedAt = events.flatMap((e, i) => (kept[i] && claimed.has(e.payload.orderId) ? [i] : []));
+        const claimedAt = events.flatMap((e, i) => (kept[i] && claimed.has(e.eventId) ? [i] : []));
         const claimedEvents = claimedAt.map((i) => events[i]!);
         const productIds = [...new Set(claimedEvents.flatMap((e) => e.payload.items.map((i) => i.productId)))];
         const available = productIds.length ? await tx.lockStock(productIds) : new Map<string, number>();

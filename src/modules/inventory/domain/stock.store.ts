@@ -29,8 +29,9 @@ export interface StockTransaction {
    */
   claimReservation(event: EventEnvelope, orderId: string, items: StockItem[]): Promise<boolean>;
   /**
-   * The batch form of `claimReservation`, in one statement: the orderIds claimed (inbox row new AND no reservation row
-   * before). `claims` must not repeat an eventId or an orderId.
+   * The batch form of `claimReservation`, in one statement: every event recorded in the inbox, and the eventIds that
+   * claimed their order (new event, no reservation row before; of several new events of one order, the first).
+   * `claims` must not repeat an eventId.
    */
   claimReservations(claims: { event: EventEnvelope; orderId: string; items: StockItem[] }[]): Promise<Set<string>>;
   /** Records `event` in the inbox; false when it was seen before. */
