@@ -5,7 +5,7 @@ import { DEAD_LETTER_TOPIC, type InboundMessage, type MessageTransport, type Out
  * Embedded mode's transport. `publish` resolves only after every subscribed group handled the messages, so the
  * relay marks an outbox row sent only once its consumers committed — nothing is lost if the process dies.
  * Like Kafka partitions, messages are spread over `lanes` by key: one key's messages are handled one at a time
- * and in order, different keys in parallel.
+ * and in order, different keys in parallel. A subscription with `handleBatch` gets each lane's share of a publish at once.
  */
 export function createInProcessTransport(logger: Logger, lanes = 8): MessageTransport {
   const groups = new Map<string, { subscription: Subscription; tails: Promise<void>[] }>();
@@ -29,10 +29,10 @@ export function createInProcessTransport(logger: Logger, lanes = 8): MessageTran
         if (!group.subscription.topics.includes(topic)) continue;
         for (const [lane, list] of byLane) {
           const run = group.tails[lane]!.then(async () => {
-            for (const m of list) {
-              const inbound: InboundMessage = { topic, key: m.key, value: m.value, headers: m.headers ?? {}, position: `in-process:${lane}:${++offset}` };
-              await group.subscription.handle(inbound);
-            }
+            const inbound = list.map((m): InboundMessage => ({ topic, key: m.key, value: m.value, headers: m.headers ?? {}, position: `in-process:${lane}:${++offset}` }));
+            // What one publish queued on a lane is one batch, as a Kafka fetch of one partition is.
+            if (group.subscription.handleBatch) await group.subscription.handleBatch(inbound, () => {});
+            else for (const m of inbound) await group.subscription.handle(m);
           });
           group.tails[lane] = run.catch(() => {}); // a failure is reported to this publisher; the lane goes on
           deliveries.push(run);

@@ -1,4 +1,4 @@
-import type { Consumer, Kafka } from "kafkajs";
+import type { Consumer, ConsumerRunConfig, Kafka, KafkaMessage } from "kafkajs";
 import type { Logger } from "../logger/logger.js";
 import { consumerRestarts, setConsumerState } from "../outbox/outbox-metrics.js";
 import type { ConsumerDescription, InboundMessage, Subscription } from "./transport.js";
@@ -10,8 +10,12 @@ export interface GroupMemberOptions {
   onCluster: (name: string) => string;
   fromCluster: (topic: string) => string;
   partitionsConsumedConcurrently: number;
+  /** Most messages handed to `handleBatch` at once (one transaction in the set-based consumers). */
+  maxBatchSize?: number;
   logger: Logger;
 }
+
+const DEFAULT_MAX_BATCH = 200;
 
 const restartDelayMs = (n: number) => Math.min(1_000 * 2 ** Math.min(n - 1, 5), 30_000);
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -69,18 +73,57 @@ export function createGroupMember(o: GroupMemberOptions) {
       autoCommit: true,
       // partitions are handled in parallel, each in order (one order's events share a partition: key = orderId)
       partitionsConsumedConcurrently: o.partitionsConsumedConcurrently,
+      ...(subscription.handleBatch ? batchRunner(subscription.handleBatch) : messageRunner()),
+    });
+  }
+
+  const inboundOf = (topic: string, partition: number, message: KafkaMessage): InboundMessage => ({
+    topic: o.fromCluster(topic),
+    key: message.key?.toString() ?? null,
+    value: message.value?.toString() ?? null,
+    headers: headersOf(message.headers),
+    position: `${topic}/${partition}@${message.offset}`,
+  });
+
+  function messageRunner(): Pick<ConsumerRunConfig, "eachMessage"> {
+    return {
       eachMessage: async ({ topic, partition, message }) => {
-        const inbound: InboundMessage = {
-          topic: o.fromCluster(topic),
-          key: message.key?.toString() ?? null,
-          value: message.value?.toString() ?? null,
-          headers: headersOf(message.headers),
-          position: `${topic}/${partition}@${message.offset}`,
-        };
-        await subscription.handle(inbound); // a rejection makes kafkajs retry the message (no commit)
+        await subscription.handle(inboundOf(topic, partition, message)); // a rejection makes kafkajs retry the message (no commit)
         state.crashesInARow = 0;
       },
-    });
+    };
+  }
+
+  /**
+   * One fetch of a partition, handed over in chunks of at most `maxBatchSize` messages. Offsets are resolved only
+   * for what was handled (auto-resolve off): a failure mid-batch makes kafkajs redeliver from the first message not
+   * handled; the resolved ones are committed. A heartbeat after every chunk keeps a long batch inside the session.
+   */
+  function batchRunner(handleBatch: NonNullable<Subscription["handleBatch"]>): Pick<ConsumerRunConfig, "eachBatch" | "eachBatchAutoResolve"> {
+    const size = Math.max(1, o.maxBatchSize ?? DEFAULT_MAX_BATCH);
+    return {
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        for (let start = 0; start < batch.messages.length; start += size) {
+          if (!isRunning() || isStale()) return; // stopping, or the partition moved away in a rebalance
+          const chunk = batch.messages.slice(start, start + size);
+          const offsets = new Map<InboundMessage, string>();
+          const inbound = chunk.map((message) => {
+            const m = inboundOf(batch.topic, batch.partition, message);
+            offsets.set(m, message.offset);
+            return m;
+          });
+          await handleBatch(inbound, (m) => {
+            const offset = offsets.get(m);
+            if (offset !== undefined) resolveOffset(offset);
+            state.crashesInARow = 0;
+          });
+          resolveOffset(chunk[chunk.length - 1]!.offset);
+          state.crashesInARow = 0;
+          await heartbeat();
+        }
+      },
+    };
   }
 
   function onFatalCrash(crashed: Consumer) {

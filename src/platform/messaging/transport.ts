@@ -20,6 +20,13 @@ export interface Subscription {
   topics: string[];
   /** Resolve = done (offset committed); reject = retry later (redelivery). */
   handle(message: InboundMessage): Promise<void>;
+  /**
+   * Optional: several messages of one topic and partition (lane in-process), in their order, handled at once
+   * (consumers with set-based handlers). Resolve = all handled; `handled(m)` reports progress, so a failure later in
+   * the batch redelivers only the messages not handled yet (`handled(m)` means m and every message before it is done:
+   * Kafka commits one offset per partition). Without it, `handle` is called once per message.
+   */
+  handleBatch?(messages: InboundMessage[], handled: (message: InboundMessage) => void): Promise<void>;
 }
 
 /**

@@ -25,6 +25,26 @@ const transactionOn = (tx: Prisma.TransactionClient): StockTransaction => ({
       ON CONFLICT (order_id) DO NOTHING`;
     return claimed > 0;
   },
+  async claimReservations(claims) {
+    // The batch form of claimReservation: one multi-row inbox insert; of the new events, the first per order (batch
+    // order) claims its reservation unless the order has one. Answers the eventIds that claimed.
+    const rows = await tx.$queryRaw<{ event_id: string }[]>`
+      WITH input AS (
+        SELECT * FROM unnest(${claims.map((c) => c.event.eventId)}::uuid[], ${claims.map((c) => c.event.type)}::text[],
+                             ${claims.map((c) => c.orderId)}::uuid[], ${claims.map((c) => JSON.stringify(c.items))}::jsonb[])
+               WITH ORDINALITY AS t(event_id, type, order_id, items, n)),
+      seen AS (
+        INSERT INTO inventory.inbox (event_id, type) SELECT event_id, type FROM input
+        ON CONFLICT (event_id) DO NOTHING RETURNING event_id),
+      first_new AS (
+        SELECT DISTINCT ON (input.order_id) input.event_id, input.order_id, input.items
+        FROM input JOIN seen USING (event_id) ORDER BY input.order_id, input.n),
+      claimed AS (
+        INSERT INTO inventory.reservations (order_id, items, status) SELECT order_id, items, 'Reserved' FROM first_new
+        ON CONFLICT (order_id) DO NOTHING RETURNING order_id)
+      SELECT first_new.event_id::text FROM first_new JOIN claimed USING (order_id)`;
+    return new Set(rows.map((r) => r.event_id));
+  },
   recordInbox: (event) => recordInbox(tx, "inventory", event),
   async lockStock(productIds) {
     // Lock the rows in a fixed order so concurrent reservations cannot deadlock.
@@ -44,10 +64,23 @@ const transactionOn = (tx: Prisma.TransactionClient): StockTransaction => ({
     if (opts?.clearItems) await tx.$executeRaw`UPDATE inventory.reservations SET status = 'Released', items = '[]'::jsonb WHERE order_id = ${orderId}::uuid`;
     else await tx.$executeRaw`UPDATE inventory.reservations SET status = 'Released' WHERE order_id = ${orderId}::uuid`;
   },
+  async rejectReservations(orderIds) {
+    await tx.$executeRaw`UPDATE inventory.reservations SET status = 'Released', items = '[]'::jsonb WHERE order_id = ANY(${orderIds}::uuid[])`;
+  },
   async recordEarlyRelease(orderId) {
     await tx.$executeRaw`INSERT INTO inventory.reservations (order_id, items, status) VALUES (${orderId}::uuid, '[]'::jsonb, 'Released')`;
   },
   writeEvent: (orderId, event) => writeOutbox(tx, "inventory", event.type, orderId, event),
+  async writeEvents(events) {
+    // ORDER BY ordinality: the outbox ids (the relay's publish order) follow the order decided in the batch.
+    await tx.$executeRaw`
+      INSERT INTO inventory.outbox (event_id, topic, key, envelope)
+      SELECT t.event_id, t.topic, t.key, t.envelope
+      FROM unnest(${events.map((e) => e.event.eventId)}::uuid[], ${events.map((e) => e.event.type)}::text[],
+                  ${events.map((e) => e.orderId)}::text[], ${events.map((e) => JSON.stringify(e.event))}::jsonb[])
+           WITH ORDINALITY AS t(event_id, topic, key, envelope, n)
+      ORDER BY t.n`;
+  },
 });
 
 export function createStockRepository(db: Database): StockStore {

@@ -24,6 +24,11 @@ export function createFakeStockStore(seed: Record<string, number> = {}) {
       reservations.set(orderId, { items: structuredClone(items), status: "Reserved" });
       return true;
     },
+    async claimReservations(claims) {
+      const claimed = new Set<string>();
+      for (const { event, orderId, items } of claims) if (await tx.claimReservation(event, orderId, items)) claimed.add(event.eventId);
+      return claimed;
+    },
     recordInbox: async (event) => !inbox.has(event.eventId) && !!inbox.add(event.eventId),
     lockStock: async (ids) => known(ids),
     lockReservation: async (orderId) => structuredClone(reservations.get(orderId)),
@@ -33,8 +38,12 @@ export function createFakeStockStore(seed: Record<string, number> = {}) {
       const r = reservations.get(orderId);
       if (r) Object.assign(r, { status: "Released" }, opts?.clearItems && { items: [] });
     },
+    async rejectReservations(orderIds) {
+      for (const orderId of orderIds) await tx.releaseReservation(orderId, { clearItems: true });
+    },
     recordEarlyRelease: async (orderId) => void reservations.set(orderId, { items: [], status: "Released" }),
     writeEvent: async (_orderId, event) => void outbox.push(event),
+    writeEvents: async (events) => void outbox.push(...events.map((e) => e.event)),
   };
 
   const store: StockStore = {

@@ -89,3 +89,38 @@ describe("inventory API", () => {
     assert.equal((await t.http.get(`/api/inventory/quantity?productId=abc`)).status, 400);
   });
 });
+
+describe("inventory consumer: a batch of order-placed in one transaction", () => {
+  let t: TestApp;
+  before(async () => (t = await createTestApp()));
+  after(() => t.close());
+  const sql = <T>(q: string, ...params: unknown[]) => t.rt.db.prisma.$queryRawUnsafe<T[]>(q, ...params);
+
+  it("when a batch mixes an order that fits, one that does not and a duplicate, then each is decided in order, all or nothing per order", async () => {
+    const [a, b] = [await stockProduct(t, 3), await stockProduct(t, 1)];
+    const [o1, o2, o3] = [randomUUID(), randomUUID(), randomUUID()];
+    const placed = (orderId: string, items: { productId: string; quantity: number }[]) => ({
+      eventId: randomUUID(), type: "order-placed", occurredAt: new Date().toISOString(), correlationId: randomUUID(),
+      payload: { orderId, userId: randomUUID(), items: items.map((i) => ({ ...i, price: 1 })), totalPrice: 1 },
+    });
+    const fits = placed(o1, [{ productId: a, quantity: 2 }, { productId: b, quantity: 1 }]);
+    const short = placed(o2, [{ productId: a, quantity: 1 }, { productId: b, quantity: 1 }]); // b is gone after o1
+    const third = placed(o3, [{ productId: a, quantity: 1 }]);
+    // One key: one lane, so the consumer gets the five messages as one batch.
+    await t.rt.transport.publish("order-placed", [fits, short, fits, { ...fits, eventId: randomUUID() }, third].map((e) => ({ key: "batch", value: JSON.stringify(e) })));
+
+    const stock = await sql<{ id: string; quantity: number }>(`SELECT product_id::text AS id, quantity FROM inventory.stock WHERE product_id = ANY($1::uuid[])`, [a, b]);
+    assert.deepEqual(Object.fromEntries(stock.map((s) => [s.id, s.quantity])), { [a]: 0, [b]: 0 });
+    const reservations = await sql<{ id: string; status: string; items: unknown[] }>(`SELECT order_id::text AS id, status, items FROM inventory.reservations WHERE order_id = ANY($1::uuid[])`, [o1, o2, o3]);
+    assert.deepEqual(Object.fromEntries(reservations.map((r) => [r.id, [r.status, r.items.length]])), { [o1]: ["Reserved", 2], [o2]: ["Released", 0], [o3]: ["Reserved", 1] });
+    const answers = await sql<{ key: string; topic: string; causation: string; correlation: string }>(
+      `SELECT key, topic, envelope->>'causationId' AS causation, envelope->>'correlationId' AS correlation FROM inventory.outbox WHERE key = ANY($1::text[]) ORDER BY id`, [o1, o2, o3]);
+    assert.deepEqual(answers.map((r) => [r.key, r.topic, r.causation, r.correlation]), [
+      [o1, "stock-reserved", fits.eventId, fits.correlationId],
+      [o2, "stock-rejected", short.eventId, short.correlationId],
+      [o3, "stock-reserved", third.eventId, third.correlationId],
+    ]);
+    const [inbox] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM inventory.inbox WHERE event_id = ANY($1::uuid[])`, [fits.eventId, short.eventId, third.eventId]);
+    assert.equal(inbox?.n, 3);
+  });
+});

@@ -98,4 +98,33 @@ describe("stock reservations (in-memory store)", () => {
     assert.equal(store.stock.get(A), 5);
     assert.equal(store.outbox.length, 0);
   });
+
+  it("when a batch mixes an order that fits, one that does not and a duplicate, then each is decided in order, all or nothing per order", async () => {
+    const { store, reserveBatch } = setup({ [A]: 3, [B]: 1 });
+    const [O1, O2, O3] = ["00000000-0000-4000-8000-0000000000d1", "00000000-0000-4000-8000-0000000000d2", "00000000-0000-4000-8000-0000000000d3"];
+    const fits = placed([{ productId: A, quantity: 2 }, { productId: B, quantity: 1 }], O1);
+    const short = placed([{ productId: A, quantity: 1 }, { productId: B, quantity: 1 }], O2); // B is gone after O1
+    const third = placed([{ productId: A, quantity: 1 }], O3); // fits in what O1 left (O2 took nothing)
+    const outcomes = await reserveBatch([fits, short, fits, placed(fits.payload.items, O1), third]);
+    assert.deepEqual(outcomes, ["reserved", "rejected", "duplicate", "duplicate", "reserved"]);
+    assert.deepEqual([store.stock.get(A), store.stock.get(B)], [0, 0]);
+    assert.deepEqual(store.outbox.map((e) => [e.type, (e.payload as { orderId: string }).orderId, e.causationId, e.correlationId]), [
+      [STOCK_RESERVED, O1, fits.eventId, fits.correlationId],
+      [STOCK_REJECTED, O2, short.eventId, short.correlationId],
+      [STOCK_RESERVED, O3, third.eventId, third.correlationId],
+    ]);
+    assert.deepEqual(store.outbox[1]?.payload, { orderId: O2, reason: "insufficient stock", shortages: [{ productId: B, requested: 1, available: 0 }] });
+    assert.deepEqual(store.reservations.get(O2), { items: [], status: "Released" });
+    assert.equal(store.reservations.get(O1)?.status, "Reserved");
+    assert.deepEqual(await reserveBatch([fits, third]), ["duplicate", "duplicate"]); // redelivered batch: nothing again
+    assert.equal(store.outbox.length, 3);
+  });
+
+  it("when a batch holds an order cancelled before its placement, then that order reserves nothing", async () => {
+    const { store, reserveBatch, releaseForOrder } = setup({ [A]: 5 });
+    await releaseForOrder(cancelled());
+    assert.deepEqual(await reserveBatch([placed([{ productId: A, quantity: 2 }])]), ["duplicate"]);
+    assert.equal(store.stock.get(A), 5);
+    assert.equal(store.outbox.length, 0);
+  });
 });

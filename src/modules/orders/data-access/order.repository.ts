@@ -48,6 +48,29 @@ const transactionOn = (tx: Prisma.TransactionClient): OrderTransaction => ({
         WHERE id = ${orderId}::uuid`;
   },
   writeEvent: (orderId, event) => writeOutbox(tx, "orders", event.type, orderId, event),
+  async lockMany(orderIds) {
+    const rows = await tx.$queryRaw<{ id: string; user_id: string; status: OrderStatus }[]>`
+      SELECT id::text, user_id::text, status FROM orders.orders WHERE id = ANY(${orderIds}::uuid[]) ORDER BY id FOR UPDATE`;
+    return new Map(rows.map((r) => [r.id, { userId: r.user_id, status: r.status }]));
+  },
+  async rejectStockMany(changes) {
+    // A row without a reason only records the rejection; one with a reason also cancels (as rejectStock).
+    await tx.$executeRaw`
+      UPDATE orders.orders o SET stock_status = 'Rejected', updated_at = c.at,
+        status = CASE WHEN c.reason IS NULL THEN o.status ELSE 'Cancelled' END, cancel_reason = COALESCE(c.reason, o.cancel_reason)
+      FROM unnest(${changes.map((c) => c.orderId)}::uuid[], ${changes.map((c) => c.at)}::timestamptz[], ${changes.map((c) => c.cancel?.reason ?? null)}::text[]) AS c(id, at, reason)
+      WHERE o.id = c.id`;
+  },
+  async writeEvents(events) {
+    // ORDER BY ordinality: the outbox ids (the relay's publish order) follow the order of the batch.
+    await tx.$executeRaw`
+      INSERT INTO orders.outbox (event_id, topic, key, envelope)
+      SELECT t.event_id, t.topic, t.key, t.envelope
+      FROM unnest(${events.map((e) => e.event.eventId)}::uuid[], ${events.map((e) => e.event.type)}::text[],
+                  ${events.map((e) => e.orderId)}::text[], ${events.map((e) => JSON.stringify(e.event))}::jsonb[])
+           WITH ORDINALITY AS t(event_id, topic, key, envelope, n)
+      ORDER BY t.n`;
+  },
 });
 
 export function createOrderRepository(db: Database): OrderStore {
@@ -118,6 +141,17 @@ export function createOrderRepository(db: Database): OrderStore {
         return true;
       });
     },
+    async onceEachInTransaction(events, work): Promise<void> {
+      await prisma.$transaction(async (tx) => {
+        const rows = await tx.$queryRaw<{ event_id: string }[]>`
+          INSERT INTO orders.inbox (event_id, type)
+          SELECT * FROM unnest(${events.map((e) => e.eventId)}::uuid[], ${events.map((e) => e.type)}::text[])
+          ON CONFLICT (event_id) DO NOTHING RETURNING event_id::text`;
+        const fresh = new Set(rows.map((r) => r.event_id));
+        // Each new eventId once, in the batch's order (a duplicate within the batch was inserted only once).
+        await work(events.filter((e) => fresh.delete(e.eventId)), transactionOn(tx));
+      });
+    },
     /**
      * Records `event` in the inbox and marks the order's stock Reserved in ONE statement (one round trip, atomic):
      * a redelivered event changes nothing.
@@ -129,6 +163,22 @@ export function createOrderRepository(db: Database): OrderStore {
           ON CONFLICT (event_id) DO NOTHING RETURNING 1)
         UPDATE orders.orders SET stock_status = 'Reserved', updated_at = now()
         WHERE id = ${orderId}::uuid AND stock_status = 'Pending' AND EXISTS (SELECT 1 FROM seen)`;
+    },
+    /**
+     * The batch form: one multi-row inbox insert, and one UPDATE … FROM over the events that were new. Same rule as
+     * above: only a Pending stock status becomes Reserved (a cancelled order stays Released).
+     */
+    async markStockReservedMany(results): Promise<void> {
+      await prisma.$executeRaw`
+        WITH input AS (
+          SELECT * FROM unnest(${results.map((r) => r.event.eventId)}::uuid[], ${results.map((r) => r.event.type)}::text[],
+                               ${results.map((r) => r.orderId)}::uuid[]) AS t(event_id, type, order_id)),
+        seen AS (
+          INSERT INTO orders.inbox (event_id, type) SELECT DISTINCT ON (event_id) event_id, type FROM input
+          ON CONFLICT (event_id) DO NOTHING RETURNING event_id)
+        UPDATE orders.orders o SET stock_status = 'Reserved', updated_at = now()
+        FROM input JOIN seen USING (event_id)
+        WHERE o.id = input.order_id AND o.stock_status = 'Pending'`;
     },
   };
 }

@@ -25,6 +25,18 @@ export function createFakeOrderStore(seed: OrderDto[] = []) {
       Object.assign(o, { stockStatus: "Rejected", updatedAt: at }, cancel && { status: "Cancelled", cancelReason: cancel.reason });
     },
     writeEvent: async (_orderId, event) => void outbox.push(event),
+    lockMany: async (orderIds) => {
+      const locked = new Map<string, { userId: string; status: OrderDto["status"] }>();
+      for (const id of orderIds) {
+        const o = await tx.lock(id);
+        if (o) locked.set(id, o);
+      }
+      return locked;
+    },
+    async rejectStockMany(changes) {
+      for (const { orderId, at, cancel } of changes) await tx.rejectStock(orderId, at, cancel);
+    },
+    writeEvents: async (events) => void outbox.push(...events.map((e) => e.event)),
   };
 
   const store: OrderStore = {
@@ -53,6 +65,12 @@ export function createFakeOrderStore(seed: OrderDto[] = []) {
     async markStockReserved(event, orderId) {
       const o = orders.get(orderId);
       if (recordInbox(event) && o?.stockStatus === "Pending") Object.assign(o, { stockStatus: "Reserved", updatedAt: new Date().toISOString() });
+    },
+    async markStockReservedMany(results) {
+      for (const { event, orderId } of results) await store.markStockReserved(event, orderId);
+    },
+    async onceEachInTransaction(events, work) {
+      await work(events.filter(recordInbox), tx);
     },
     async onceInTransaction(event, work) {
       if (!recordInbox(event)) return false;

@@ -43,8 +43,15 @@ export interface OrderStore {
   transition(change: OrderTransition): Promise<boolean>;
   /** Records `event` in the inbox and marks a Pending order's stock Reserved, atomically; a duplicate changes nothing. */
   markStockReserved(event: EventEnvelope, orderId: string): Promise<void>;
+  /** `markStockReserved` for a batch, in one statement (one multi-row inbox insert, one update): atomic for all. */
+  markStockReservedMany(results: { event: EventEnvelope; orderId: string }[]): Promise<void>;
   /** Runs `work` in one transaction after recording `event` in the inbox; false (and `work` skipped) for a duplicate. */
   onceInTransaction(event: EventEnvelope, work: (tx: OrderTransaction) => Promise<void>): Promise<boolean>;
+  /**
+   * The batch form: records `events` in the inbox (one multi-row insert) and runs `work` with those not seen before
+   * (in the given order, each eventId once), all in one transaction.
+   */
+  onceEachInTransaction(events: EventEnvelope[], work: (fresh: EventEnvelope[], tx: OrderTransaction) => Promise<void>): Promise<void>;
 }
 
 /** What a use case may do inside `OrderStore.onceInTransaction`. */
@@ -55,4 +62,10 @@ export interface OrderTransaction {
   rejectStock(orderId: string, at: string, cancel?: { reason: string }): Promise<void>;
   /** Writes `event` to the outbox, keyed by `orderId`. */
   writeEvent(orderId: string, event: EventEnvelope): Promise<void>;
+  /** `lock` for several orders in one statement (locked in id order, so concurrent batches cannot deadlock). */
+  lockMany(orderIds: string[]): Promise<Map<string, { userId: string; status: OrderStatus }>>;
+  /** `rejectStock` for several orders in one statement (`orderIds` unique). */
+  rejectStockMany(changes: { orderId: string; at: string; cancel?: { reason: string } }[]): Promise<void>;
+  /** Writes the events to the outbox in the given order (one multi-row insert), each keyed by its orderId. */
+  writeEvents(events: { orderId: string; event: EventEnvelope }[]): Promise<void>;
 }

@@ -109,6 +109,23 @@ describe("stock results (in-memory store)", () => {
     assert.equal(await stockResults.stockRejected(rejected("00000000-0000-4000-8000-000000000000")), undefined);
     assert.equal(repo.outbox.length, 0);
   });
+
+  it("when a batch mixes stock results (a duplicate, a second rejection, an order past Created), then each order moves once by the same rules", async () => {
+    const [reserved, rejectedOnce, shipped] = [anOrder(), anOrder(), anOrder({ status: "Shipped", stockStatus: "Reserved" })];
+    const { repo, stockResults, commits } = setup(reserved, rejectedOnce, shipped);
+    const ok = createEnvelope(STOCK_RESERVED, { orderId: reserved.id, items: [{ productId: A, quantity: 1 }] });
+    await stockResults.stockReservedBatch([ok, ok]);
+    const first = rejected(rejectedOnce.id);
+    const cancelled = await stockResults.stockRejectedBatch([first, first, rejected(rejectedOnce.id), rejected(shipped.id)]);
+    assert.deepEqual(cancelled, [{ orderId: rejectedOnce.id, reason: `insufficient stock: ${A} requested 2, available 1` }]);
+    assert.deepEqual(await stockResults.stockRejectedBatch([first]), []); // redelivered: nothing again
+    const [r, c, s] = await Promise.all([reserved, rejectedOnce, shipped].map((o) => repo.findById(o.id)));
+    assert.deepEqual([r?.status, r?.stockStatus], ["Created", "Reserved"]);
+    assert.deepEqual([c?.status, c?.stockStatus, c?.cancelReason], ["Cancelled", "Rejected", cancelled[0]?.reason]);
+    assert.deepEqual([s?.status, s?.stockStatus], ["Shipped", "Rejected"]);
+    assert.deepEqual(repo.outbox.map((e) => [e.type, e.causationId, e.correlationId]), [[ORDER_CANCELLED, first.eventId, first.correlationId]]);
+    assert.equal(commits(), 1);
+  });
 });
 
 describe("order queries (in-memory store)", () => {

@@ -9,12 +9,16 @@ export function createStockEventHandlers(deps: { stockResults: StockResults; log
     [STOCK_RESERVED]: {
       payload: stockReservedSchema,
       handle: (event) => deps.stockResults.stockReserved(event),
+      handleBatch: (events) => deps.stockResults.stockReservedBatch(events),
     },
     [STOCK_REJECTED]: {
       payload: stockRejectedSchema,
       async handle(event) {
         const reason = await deps.stockResults.stockRejected(event);
         if (reason !== undefined) deps.logger.info("order cancelled: stock rejected", { orderId: event.payload.orderId, reason });
+      },
+      async handleBatch(events) {
+        for (const { orderId, reason } of await deps.stockResults.stockRejectedBatch(events)) deps.logger.info("order cancelled: stock rejected", { orderId, reason });
       },
     },
   };
