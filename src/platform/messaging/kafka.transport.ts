@@ -89,6 +89,24 @@ export function createKafkaTransport(options: KafkaTransportOptions): MessageTra
     return lag;
   }
 
+  /**
+   * Until every partition of the new topics has a leader. Not kafkajs's `waitForLeaders`: that gives up on the
+   * UNKNOWN_TOPIC_OR_PARTITION a KRaft broker answers while it still propagates new topics (seen right after a
+   * broker restart), which would fail a start-up that only had to wait a moment.
+   */
+  async function waitForLeaders(topics: string[], timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const ready = await admin
+        .fetchTopicMetadata({ topics })
+        .then((m) => m.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)))
+        .catch(() => false);
+      if (ready) return;
+      if (Date.now() > deadline) throw new Error(`kafka topics ${topics.join(", ")} have no partition leaders after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
   return {
     kind: "kafka",
     async ensureTopics(topics: string[]) {
@@ -97,9 +115,9 @@ export function createKafkaTransport(options: KafkaTransportOptions): MessageTra
       const missing = topics.map(onCluster).filter((t) => !existing.has(t));
       if (!missing.length) return;
       await admin.createTopics({
-        waitForLeaders: true,
         topics: missing.map((topic) => ({ topic, numPartitions: options.topicPartitions, replicationFactor: options.replicationFactor })),
       });
+      await waitForLeaders(missing);
       options.logger.info("kafka topics created", { topics: missing, partitions: options.topicPartitions, replicationFactor: options.replicationFactor });
     },
     async publish(topic: string, messages: OutboundMessage[]) {
