@@ -99,4 +99,11 @@ describe("flag decision (route → monolith or extracted service)", () => {
     const s = share((await deciderFor([f])).toService);
     assert.ok(Math.abs(s - 0.5) < 0.03, `share ${s}`);
   });
+  it("when a flag's answer is random (stickiness random), then it is evaluated on every request, never remembered", async () => {
+    const f = flag(50);
+    f.strategies[0]!.parameters!.stickiness = "random";
+    const { toService } = await deciderFor([f]);
+    const answers = new Set(Array.from({ length: 200 }, () => toService(FLAG, "user-1")));
+    assert.deepEqual([...answers].sort(), [false, true]);
+  });
 });

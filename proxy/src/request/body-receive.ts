@@ -59,7 +59,9 @@ export function createBodyReceiver(options: BodyReceiverOptions): (req: ProxyReq
       req.off("data", onData);
     }
     req.unshift(start);
-    ready(req, req.response!);
+    // Not now: this runs inside the stream's 'data' emit, so a pipe attached now would flow in this very tick and
+    // write the upstream request's head before its socket is assigned (where the upstream strips hop-by-hop headers).
+    process.nextTick(ready, req, req.response!);
   }
 
   return (req, res, keepBytes) => {

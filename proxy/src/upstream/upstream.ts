@@ -59,8 +59,8 @@ export class Upstream {
   private readonly breaker: CircuitBreaker<[ProxyRequest, ProxyResponse], void> | undefined;
   private readonly options: Options<ProxyRequest, ProxyResponse>;
   private readonly hooks: UpstreamHooks;
-  private readonly proxy: (req: ProxyRequest, res: ProxyResponse) => Promise<void>;
-  private server: { web(req: ProxyRequest, res: ProxyResponse, options: object): void } | undefined;
+  /** The http-proxy server http-proxy-middleware built for this upstream (its plugin hands it over), with our hooks. */
+  private server: { options: object; web(req: ProxyRequest, res: ProxyResponse, options?: object): void } | undefined;
   private slotsInUse = 0;
   private refusalsInARow = 0;
   private lastHealth: UpstreamHealth = {};
@@ -79,7 +79,11 @@ export class Upstream {
     };
     this.agent = new URL(definition.url).protocol === "https:" ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
     this.options = {
-      target: definition.url,
+      target: parsedTarget(definition.url),
+      // req.url is already the normalised origin-form target (routing/request-target.ts): http-proxy uses it as the
+      // path as is instead of url.parse()-ing it on every request (with toProxy: false it takes url.parse(req.url).path,
+      // the same string for such a target).
+      toProxy: true,
       agent: this.agent,
       xfwd: true, // X-Forwarded-For/-Port/-Proto, and the client's Host as X-Forwarded-Host
       changeOrigin: true, // Host: <service>:<port> — a sidecar routes by it (VirtualService/DestinationRule apply)
@@ -87,7 +91,9 @@ export class Upstream {
       ejectPlugins: true, // no default logger/error page: this class handles every event
       plugins: [
         (server) => {
-          this.server = server as unknown as Upstream["server"];
+          this.server = server as unknown as NonNullable<Upstream["server"]>;
+          // The options become the server's own: web(req, res) then uses them as they are, with no per-request copy.
+          Object.assign(this.server.options, this.options);
           server.on("proxyReq", this.onProxyReq as never);
           server.on("proxyRes", this.onProxyRes as never);
           server.on("error", this.onError as never);
@@ -95,7 +101,9 @@ export class Upstream {
         },
       ],
     };
-    this.proxy = createProxyMiddleware<ProxyRequest, ProxyResponse>(this.options);
+    // The middleware's per-request work (an async call with three awaits, pathFilter, an options copy, router and
+    // pathRewrite) is for options this proxy does not use; send() calls the engine it configured directly.
+    createProxyMiddleware<ProxyRequest, ProxyResponse>(this.options);
     this.breaker = options.withBreaker
       ? createUpstreamBreaker<ProxyRequest, ProxyResponse>(definition.name, definition.settings.breaker, (req, res) => this.send(req, res))
       : undefined;
@@ -138,8 +146,12 @@ export class Upstream {
 
   /** A body the proxy read whole before admit (request/body-receive.ts) is sent from memory by the same engine. */
   private send(req: ProxyRequest, res: ProxyResponse): void {
-    if (req.bodySource === undefined) void this.proxy(req, res);
-    else this.server!.web(req, res, { ...this.options, buffer: req.bodySource });
+    try {
+      if (req.bodySource === undefined) this.server!.web(req, res);
+      else this.server!.web(req, res, { ...this.options, buffer: req.bodySource });
+    } catch (e) {
+      this.onError(e as NodeJS.ErrnoException, req, res); // e.g. node refusing a header value: a failed exchange, not a crash
+    }
   }
 
   /**
@@ -271,6 +283,16 @@ export class Upstream {
   private readonly onClientReset = (_error: Error, req: ProxyRequest): void => {
     settleBreaker(req); // the client went away: not the service's fault
   };
+}
+
+/**
+ * The upstream URL in the shape http-proxy reads (url.parse's fields), built once: given the URL as a string,
+ * http-proxy runs the legacy url.parse on it for every request.
+ */
+function parsedTarget(url: string): { protocol: string; host: string; hostname: string; port: string; path: string; pathname: string } {
+  const u = new URL(url);
+  const path = u.pathname + u.search;
+  return { protocol: u.protocol, host: u.host, hostname: u.hostname.replace(/^\[(.*)\]$/, "$1"), port: u.port, path, pathname: u.pathname };
 }
 
 const ignore = (): void => undefined; // outcomes are handled by the hooks; the breaker only counts them
