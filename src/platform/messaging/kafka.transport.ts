@@ -49,12 +49,14 @@ export function createKafkaTransport(options: KafkaTransportOptions): MessageTra
   const admin = kafka.admin();
   // Idempotent producer: no duplicates from producer retries, order kept per partition (1 in flight).
   // Partitioner named explicitly (kafkajs warns otherwise): murmur2 of the key, as Java clients do.
-  const producer: Producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  const newProducer = (): Producer =>
+    kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  let producer = newProducer();
   const members: GroupMember[] = [];
   let producerConnected: Promise<void> | undefined;
   let adminConnected: Promise<void> | undefined;
@@ -69,6 +71,23 @@ export function createKafkaTransport(options: KafkaTransportOptions): MessageTra
       adminConnected = undefined;
       throw e;
     }));
+
+  /**
+   * An idempotent producer whose sequence numbers no longer match the broker's (kafkajs after a broker restart or
+   * a leader change mid-send) gets OUT_OF_ORDER_SEQUENCE_NUMBER on every later send to that partition: it never
+   * recovers by itself, and the outbox would stop for good. A new producer gets a new producer id and fresh
+   * sequences; the old one is dropped (its disconnect bounded, in the background).
+   */
+  async function resetProducer(cause: unknown) {
+    const old = producer;
+    const wasConnected = producerConnected;
+    producer = newProducer();
+    producerConnected = undefined;
+    options.logger.warn("kafka producer replaced: its idempotent sequence no longer matched the broker's", {
+      error: cause instanceof Error ? cause.message : String(cause),
+    });
+    if (wasConnected) void withTimeout(old.disconnect(), DISCONNECT_TIMEOUT_MS, "kafka producer disconnect").catch(() => undefined);
+  }
 
   async function ping() {
     await connectAdmin();
@@ -122,11 +141,16 @@ export function createKafkaTransport(options: KafkaTransportOptions): MessageTra
     },
     async publish(topic: string, messages: OutboundMessage[]) {
       await connectProducer();
-      await producer.send({
-        topic: onCluster(topic),
-        acks: -1,
-        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-      });
+      try {
+        await producer.send({
+          topic: onCluster(topic),
+          acks: -1,
+          messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+        });
+      } catch (e) {
+        if (lostProducerState(e)) await resetProducer(e);
+        throw e; // the caller (the outbox relay) retries: its rows go out again, the consumers' inbox drops copies
+      }
     },
     async subscribe(subscription: Subscription) {
       const member = createGroupMember({
@@ -171,4 +195,14 @@ export function createKafkaTransport(options: KafkaTransportOptions): MessageTra
       await Promise.allSettled([bounded("producer", producerConnected && producer.disconnect()), bounded("admin", adminConnected && admin.disconnect())]);
     },
   };
+}
+
+/** Producer-state errors a new producer (new id, fresh sequences) cures; kafkajs nests them in retry errors. */
+const PRODUCER_STATE_ERRORS = new Set(["OUT_OF_ORDER_SEQUENCE_NUMBER", "UNKNOWN_PRODUCER_ID", "INVALID_PRODUCER_EPOCH"]);
+
+export function lostProducerState(e: unknown, depth = 0): boolean {
+  if (!e || typeof e !== "object" || depth > 5) return false;
+  const err = e as { type?: string; cause?: unknown; errors?: unknown[] };
+  if (err.type !== undefined && PRODUCER_STATE_ERRORS.has(err.type)) return true;
+  return lostProducerState(err.cause, depth + 1) || (Array.isArray(err.errors) && err.errors.some((x) => lostProducerState(x, depth + 1)));
 }
