@@ -74,7 +74,9 @@ export async function benchPipeline(stack: Pick<Stack, "monolith" | "query">, s:
         what: `${what}: placement · drain (Reserved/Rejected) · ratio`,
         value: `${fmt(placementRate)} /s · ${fmt(drainRate)} /s · **${fmt(ratio, 2)}×**${wrk.errors ? ` · ${wrk.errors} errors/non-201` : ""}`,
         target: "drain ≥ 1.0× placement",
-        pass: ratio >= 1.0 && wrk.errors === 0,
+        // Only what was placed can drain: a pipeline that keeps up drains as fast as placement over a window shifted
+        // by the event latency, i.e. 1.00× to two decimals; anything lower is a growing backlog.
+        pass: Number(ratio.toFixed(2)) >= 1.0 && wrk.errors === 0,
         reproduce: `${reproduce} → \`${wrk.command}\``,
       },
       {
