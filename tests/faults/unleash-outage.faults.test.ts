@@ -13,8 +13,10 @@ describe("Unleash stopped under proxy load (real Unleash server, 50 % rollout)",
   let stack: Stack;
   let probe: (n: number) => ReturnType<typeof hit>;
   before(async () => {
-    // Refresh every 500 ms: the proxy notices the outage many times over during the test.
-    stack = await startStack({ label: "faults-unleash", services: ["inventory"], proxy: { inventory: 50 }, proxyEnv: { FLAGS_REFRESH_MS: "500" } });
+    // Refresh every 500 ms: the proxy notices the outage many times over during the test. The route guard is off:
+    // this test is about routing on the last known flags, and the guard, judging the service's first 50 answers
+    // (its p99 is then their slowest, a cold start's), has been seen to roll the route back here (an open defect).
+    stack = await startStack({ label: "faults-unleash", services: ["inventory"], proxy: { inventory: 50 }, proxyEnv: { FLAGS_REFRESH_MS: "500", GUARD_ENABLED: "0" } });
     probe = (n) => hit(`${stack.proxy!.url}/api/inventory/quantity?productId=00000000-0000-4000-8000-000000000001`, { headers: { cookie: `strangler_sid=${user(n)}` } });
   });
   after(async () => {
