@@ -21,6 +21,23 @@ export async function writeOutbox(tx: Prisma.TransactionClient, schema: ModuleSc
   );
 }
 
+/**
+ * Writes a batch's events in the caller's transaction, in one statement: the outbox ids (the relay's publish order)
+ * follow the order of `events` (ORDER BY ordinality), so per-key order is the order the batch decided.
+ */
+export async function writeOutboxMany(tx: Prisma.TransactionClient, schema: ModuleSchema, events: readonly { key: string; event: EventEnvelope }[]): Promise<void> {
+  await tx.$executeRawUnsafe(
+    `INSERT INTO ${table(schema, "outbox")} (event_id, topic, key, envelope)
+     SELECT t.event_id, t.topic, t.key, t.envelope
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS t(event_id, topic, key, envelope, n)
+     ORDER BY t.n`,
+    events.map((e) => e.event.eventId),
+    events.map((e) => e.event.type),
+    events.map((e) => e.key),
+    events.map((e) => JSON.stringify(e.event)),
+  );
+}
+
 /** Records a consumed event in the module's inbox, in the handler's transaction. False = seen before: skip it. */
 export async function recordInbox(tx: Prisma.TransactionClient, schema: ModuleSchema, event: Pick<EventEnvelope, "eventId" | "type">): Promise<boolean> {
   const inserted = await tx.$executeRawUnsafe(

@@ -1,5 +1,5 @@
 import type { Database, Prisma } from "../../../platform/db/database.js";
-import { recordInbox, writeOutbox } from "../../../platform/outbox/outbox.js";
+import { recordInbox, writeOutbox, writeOutboxMany } from "../../../platform/outbox/outbox.js";
 import { MAX_QUANTITY, type StockLevel } from "../contracts/inventory.dto.js";
 import type { StockItem, StockStore, StockTransaction } from "../domain/stock.store.js";
 
@@ -71,16 +71,7 @@ const transactionOn = (tx: Prisma.TransactionClient): StockTransaction => ({
     await tx.$executeRaw`INSERT INTO inventory.reservations (order_id, items, status) VALUES (${orderId}::uuid, '[]'::jsonb, 'Released')`;
   },
   writeEvent: (orderId, event) => writeOutbox(tx, "inventory", event.type, orderId, event),
-  async writeEvents(events) {
-    // ORDER BY ordinality: the outbox ids (the relay's publish order) follow the order decided in the batch.
-    await tx.$executeRaw`
-      INSERT INTO inventory.outbox (event_id, topic, key, envelope)
-      SELECT t.event_id, t.topic, t.key, t.envelope
-      FROM unnest(${events.map((e) => e.event.eventId)}::uuid[], ${events.map((e) => e.event.type)}::text[],
-                  ${events.map((e) => e.orderId)}::text[], ${events.map((e) => JSON.stringify(e.event))}::jsonb[])
-           WITH ORDINALITY AS t(event_id, topic, key, envelope, n)
-      ORDER BY t.n`;
-  },
+  writeEvents: (events) => writeOutboxMany(tx, "inventory", events.map((e) => ({ key: e.orderId, event: e.event }))),
 });
 
 export function createStockRepository(db: Database): StockStore {

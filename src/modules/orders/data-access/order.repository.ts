@@ -1,7 +1,7 @@
 import type { Database, Prisma } from "../../../platform/db/database.js";
 import { isUniqueViolation } from "../../../platform/db/db-errors.js";
 import type { EventEnvelope } from "../../../platform/messaging/event-envelope.js";
-import { recordInbox, writeOutbox } from "../../../platform/outbox/outbox.js";
+import { recordInbox, writeOutbox, writeOutboxMany } from "../../../platform/outbox/outbox.js";
 import type { OrderDto, OrderStatus, ShippingAddress } from "../contracts/order.dto.js";
 import { centsToDecimal, toCents } from "../domain/order-lines.js";
 import type { NewOrder, OrderQuery, OrderStore, OrderTransaction, OrderTransition } from "../domain/order.store.js";
@@ -61,16 +61,7 @@ const transactionOn = (tx: Prisma.TransactionClient): OrderTransaction => ({
       FROM unnest(${changes.map((c) => c.orderId)}::uuid[], ${changes.map((c) => c.at)}::timestamptz[], ${changes.map((c) => c.cancel?.reason ?? null)}::text[]) AS c(id, at, reason)
       WHERE o.id = c.id`;
   },
-  async writeEvents(events) {
-    // ORDER BY ordinality: the outbox ids (the relay's publish order) follow the order of the batch.
-    await tx.$executeRaw`
-      INSERT INTO orders.outbox (event_id, topic, key, envelope)
-      SELECT t.event_id, t.topic, t.key, t.envelope
-      FROM unnest(${events.map((e) => e.event.eventId)}::uuid[], ${events.map((e) => e.event.type)}::text[],
-                  ${events.map((e) => e.orderId)}::text[], ${events.map((e) => JSON.stringify(e.event))}::jsonb[])
-           WITH ORDINALITY AS t(event_id, topic, key, envelope, n)
-      ORDER BY t.n`;
-  },
+  writeEvents: (events) => writeOutboxMany(tx, "orders", events.map((e) => ({ key: e.orderId, event: e.event }))),
 });
 
 export function createOrderRepository(db: Database): OrderStore {
